@@ -1,0 +1,29 @@
+PY ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+
+.PHONY: setup demo test bench shapes clean
+
+setup: $(STAMP)
+
+$(STAMP): pyproject.toml
+	test -x $(BIN)/python || $(PY) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e ".[test,bench]"
+	touch $(STAMP)
+
+demo: setup
+	MPLBACKEND=Agg $(BIN)/spatialccd demo -o out/demo --overwrite
+
+test: setup
+	MPLBACKEND=Agg $(BIN)/python -m pytest -q
+
+bench: setup
+	MPLBACKEND=Agg $(BIN)/python benchmarks/run.py
+
+shapes: setup
+	$(BIN)/python shapes/build_shapes.py --out spatialccd/data/china_provinces.geojson
+
+clean:
+	rm -rf $(VENV) out .pytest_cache
