@@ -99,7 +99,7 @@ def from_matrix(matrix, ids: Iterable, *, transform: str = "r") -> Graph:
     g = Graph.from_arrays(focal, neigh, weight)
     # keep the caller's order of ids
     g = g.subgraph(ids) if len(ids) else g
-    return g.transform(transform) if transform else g
+    return g if transform in (None, "o", "O") else g.transform(transform)
 
 
 def to_sparse(graph: Graph, ids: Iterable | None = None) -> sp.csr_matrix:

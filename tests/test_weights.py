@@ -55,7 +55,7 @@ def test_knn():
 
 
 def test_distance_inverse_great_circle():
-    g = W.distance(transform="b")
+    g = W.distance(transform=None)
     c = W.centroids()
     d = W.great_circle_km(c)
     m = g.sparse.toarray()
@@ -71,7 +71,7 @@ def test_distance_inverse_great_circle():
 
 def test_economic_and_nested():
     x = pd.Series(np.arange(1.0, 32.0), index=sc.provinces().name_en)
-    e = W.economic(x, transform="b")
+    e = W.economic(x, transform=None)
     assert list(e.unique_ids)[0] == "11"
     assert np.isclose(e.sparse.toarray()[0, 1], 1.0)
     assert np.isclose(e.sparse.toarray()[0, 2], 0.5)
