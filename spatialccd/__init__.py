@@ -13,8 +13,44 @@ __version__ = "0.1.0"
 from . import weights
 from .geo import MAP_DISCLAIMER, provinces, province_code, province_table
 from .panel import PanelData
+from . import evaluation
+from .evaluation import (CombinedWeights, CRITICWeights, CVWeights, EntropyWeights, Evaluation, IndexSystem, Indicator,
+                         RangeStandardiser, UserWeights, Weighting, ZScoreStandardiser, evaluate)
+from .coordination import (GRADE_SCHEMES, GradeScheme, coordination_grade, coordination_table, coupling_coordination,
+                           development_type, relative_development)
+from .obstacle import obstacle_degree, obstacle_summary, top_obstacles
+from .inequality import (DagumResult, RegionalMeans, TheilResult, coefficient_of_variation, dagum_gini,
+                         regional_means, theil)
+from .convergence import BetaConvergence, SigmaConvergence, beta_convergence, sigma_convergence
+from .dynamics import KDEResult, bandwidth_rule, kernel_density
 from .models import SpatialPanelModel, SpatialPanelResults, sar, sdem, sdm, sem, slx
 
 __all__ = ["__version__", "weights", "provinces", "province_code", "province_table", "PanelData",
            "MAP_DISCLAIMER"]
+__all__ += ["evaluation", "evaluate", "Evaluation", "IndexSystem", "Indicator", "RangeStandardiser",
+            "ZScoreStandardiser", "Weighting", "EntropyWeights", "CRITICWeights", "CVWeights", "UserWeights",
+            "CombinedWeights", "coupling_coordination", "coordination_grade", "GradeScheme", "GRADE_SCHEMES",
+            "relative_development", "development_type", "coordination_table", "obstacle_degree", "top_obstacles",
+            "obstacle_summary"]
 __all__ += ["SpatialPanelModel", "SpatialPanelResults", "sar", "sem", "sdm", "sdem", "slx"]
+from .datasets import demo_indicators, demo_truth, load_demo
+from .io import read_long, read_nbs, read_wide
+from .study import Study, run_demo
+__all__ += ["load_demo", "demo_truth", "demo_indicators", "read_long", "read_wide", "read_nbs", "Study", "run_demo"]
+__all__ += ["dagum_gini", "DagumResult", "theil", "TheilResult", "coefficient_of_variation", "regional_means",
+            "RegionalMeans", "sigma_convergence", "SigmaConvergence", "beta_convergence", "BetaConvergence",
+            "kernel_density", "KDEResult", "bandwidth_rule"]
+from .autocorrelation import (geary, geary_by_year, getis_ord, getis_ord_by_year, lisa, lisa_by_year, moran,
+                              moran_by_year, moran_residuals)
+from .plots.charts import moran_scatter
+from .plots.maps import choropleth, choropleth_by_year, lisa_map, lisa_maps_by_year
+from .plots.style import save_figure
+__all__ += ["moran", "geary", "getis_ord", "moran_by_year", "geary_by_year", "getis_ord_by_year", "moran_residuals",
+            "lisa", "lisa_by_year", "moran_scatter", "choropleth", "choropleth_by_year", "lisa_map",
+            "lisa_maps_by_year", "save_figure"]
+from .dea import DEAResult, dea
+from .mismatch import (MISMATCH_LEVELS, SEED004_THRESHOLDS, IdealAllocation, MismatchLevels, MismatchResult,
+                       allocation_gini, classify_mismatch, health_distance, ideal_allocation, mismatch)
+__all__ += ["dea", "DEAResult", "ideal_allocation", "IdealAllocation", "allocation_gini", "health_distance",
+            "classify_mismatch", "MismatchLevels", "mismatch", "MismatchResult", "MISMATCH_LEVELS",
+            "SEED004_THRESHOLDS"]

@@ -31,15 +31,15 @@ def normalise_units(values: Iterable) -> tuple[list, bool]:
     naming the labels that are not provinces.
     """
     values = list(values)
-    codes, bad = [], []
-    for v in values:
+    mapping, bad = {}, []
+    for v in dict.fromkeys(values):  # each distinct label once
         try:
-            codes.append(province_code(v))
+            mapping[v] = province_code(v)
         except ValueError:
             bad.append(v)
     if not bad:
-        return codes, True
-    if len(bad) == len(values):
+        return [mapping[v] for v in values], True
+    if not mapping:
         return values, False
     raise ValueError(f"unknown province name(s): {sorted(set(map(str, bad)))}")
 

@@ -1,0 +1,557 @@
+"""Regional inequality: Dagum Gini decomposition (with bootstrap), Theil T/L, CV, regional means.
+
+Every measure works year by year on the cross-section of units (provinces,
+cities, …) of a long ``(unit, time)`` table; the panel need not be balanced.
+Groups default to the NBS four regions (``group="region4"``) or the three belts
+(``"region3"``) of :func:`spatialccd.province_table` when the units are
+provinces; any column of the data (or a ``{unit: group}`` mapping) works too.
+
+Optional population weights (``weights="pop"``) turn every sum over units into
+a weighted sum, i.e. unit *i* counts as ``w_i`` identical individuals; without
+weights each unit counts once, as in the published studies (seeds 001/003/004).
+"""
+from __future__ import annotations
+
+import math
+import warnings
+from collections.abc import Hashable, Iterator, Mapping
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+from tqdm.auto import tqdm
+
+from .geo import REGION3, REGION4, province_table
+from .panel import normalise_units
+
+__all__ = ["DagumResult", "dagum_gini", "TheilResult", "theil", "coefficient_of_variation",
+           "RegionalMeans", "regional_means", "NATION"]
+
+#: Label of the whole sample in tables that list the nation beside its groups.
+NATION = "Nation"
+
+_REGION_COLUMNS = {"region4": REGION4, "region3": REGION3}
+_ZH = {"East": "东部", "Central": "中部", "West": "西部", "Northeast": "东北"}
+
+GroupSpec = str | Mapping[Hashable, Hashable] | None
+
+
+# ---------------------------------------------------------------------------
+# Input preparation shared by inequality, convergence and dynamics
+# ---------------------------------------------------------------------------
+@dataclass(frozen=True)
+class _Sections:
+    """Validated yearly cross-sections: per time, values ``y``, weights ``w``, group codes ``g``."""
+
+    column: str
+    times: list
+    groups: tuple  # group labels in table order (empty when ungrouped)
+    y: list[np.ndarray]
+    w: list[np.ndarray]
+    g: list[np.ndarray]
+    units: list[np.ndarray]
+    weighted: bool
+
+    def regions(self) -> Iterator[tuple[object, str, np.ndarray, np.ndarray, np.ndarray]]:
+        """Yield ``(time, region, y, w, units)`` for the nation and then each group, per time."""
+        for t, y, w, g, u in zip(self.times, self.y, self.w, self.g, self.units):
+            yield t, NATION, y, w, u
+            for j, label in enumerate(self.groups):
+                m = g == j
+                if m.any():
+                    yield t, label, y[m], w[m], u[m]
+
+
+def _cells(df: pd.DataFrame, mask: np.ndarray, unit: str, time: str, limit: int = 20) -> list:
+    sub = df.loc[mask, [unit, time]].head(limit)
+    return [(u.item() if isinstance(u, np.generic) else u, t.item() if isinstance(t, np.generic) else t)
+            for u, t in sub.itertuples(index=False)]
+
+
+def _numeric(df: pd.DataFrame, col: str, unit: str, time: str, *, what: str) -> np.ndarray:
+    s = df[col]
+    if not pd.api.types.is_numeric_dtype(s) or pd.api.types.is_bool_dtype(s):
+        raise ValueError(f"{what} column {col!r} is not numeric (dtype {s.dtype})")
+    arr = s.to_numpy(dtype=float)
+    bad = ~np.isfinite(arr)
+    if bad.any():
+        raise ValueError(f"missing or non-finite values in {what} column {col!r} at {int(bad.sum())} "
+                         f"({unit}, {time}) row(s): {_cells(df, bad, unit, time)}")
+    return arr
+
+
+def _group_labels(df: pd.DataFrame, group: GroupSpec, unit: str, time: str) -> tuple[np.ndarray, tuple]:
+    """Group label of every row and the labels in table order."""
+    if isinstance(group, Mapping):
+        labels = df[unit].map(group)
+        missing = labels.isna().to_numpy()
+        if missing.any():
+            absent = sorted({str(u) for u in df.loc[missing, unit]})
+            raise ValueError(f"group mapping has no entry for unit(s) {absent[:20]}")
+        order: tuple | None = None
+    elif isinstance(group, str) and group in df.columns:
+        labels = df[group]
+        missing = labels.isna().to_numpy()
+        if missing.any():
+            raise ValueError(f"missing group labels in column {group!r} at ({unit}, {time}) rows "
+                             f"{_cells(df, missing, unit, time)}")
+        order = tuple(labels.cat.categories) if isinstance(labels.dtype, pd.CategoricalDtype) else None
+    elif isinstance(group, str) and group in _REGION_COLUMNS:
+        uniq = pd.unique(df[unit])
+        codes, is_province = normalise_units(uniq)
+        if not is_province:
+            raise ValueError(f"group={group!r} is neither a column of the data nor usable as a "
+                             f"province region: the {unit!r} values are not provinces; pass a "
+                             f"column name or a {{unit: group}} mapping; columns are {list(df.columns)}")
+        region = province_table()[group]
+        labels = df[unit].map(dict(zip(uniq, region.loc[codes].to_numpy())))
+        order = _REGION_COLUMNS[group]
+    else:
+        raise ValueError(f"unknown group column {group!r}; columns are {list(df.columns)} "
+                         f"(or use 'region4' / 'region3' with province units)")
+    present = set(pd.unique(labels))
+    ordered = tuple(g for g in order if g in present) if order is not None else tuple(sorted(present, key=str))
+    return labels.to_numpy(), ordered
+
+
+def _sections(data: pd.DataFrame, column: str, *, group: GroupSpec, unit: str, time: str,
+              weights: str | None, positive: bool = True) -> _Sections:
+    """Validate a long table and split it into yearly cross-sections (never modifies ``data``).
+
+    ``positive=False`` lifts the requirement of strictly positive values (kernel densities).
+    """
+    if not isinstance(data, pd.DataFrame):
+        raise TypeError(f"data must be a pandas DataFrame, got {type(data).__name__}")
+    df = data.reset_index() if any(n in (unit, time) for n in data.index.names) else data
+    needed = [unit, time, column] + ([weights] if weights is not None else [])
+    for col in needed:
+        if col not in df.columns:
+            raise ValueError(f"column {col!r} not found; columns are {list(df.columns)}")
+    for col in (unit, time):
+        if df[col].isna().any():
+            raise ValueError(f"missing {col!r} identifiers in rows {df.index[df[col].isna()].tolist()[:20]}")
+    dup = df.duplicated([unit, time], keep=False).to_numpy()
+    if dup.any():
+        raise ValueError(f"duplicated ({unit}, {time}) rows: {_cells(df, dup, unit, time)}")
+    y = _numeric(df, column, unit, time, what="value")
+    nonpos = y <= 0
+    if positive and nonpos.any():
+        raise ValueError(f"column {column!r} must be positive (inequality of a non-positive mean is "
+                         f"undefined); non-positive at {int(nonpos.sum())} ({unit}, {time}) row(s): "
+                         f"{_cells(df, nonpos, unit, time)}")
+    if weights is None:
+        w = np.ones_like(y)
+    else:
+        w = _numeric(df, weights, unit, time, what="weight")
+        if (w <= 0).any():
+            raise ValueError(f"weights column {weights!r} must be positive; non-positive at ({unit}, {time}) "
+                             f"rows {_cells(df, w <= 0, unit, time)}")
+    if group is None:
+        gcode, groups = np.zeros(len(df), dtype=np.intp), ()
+    else:
+        labels, groups = _group_labels(df, group, unit, time)
+        gcode = pd.Index(groups).get_indexer(labels)
+    tcode, times = pd.factorize(df[time], sort=True)
+    order = np.lexsort((gcode, tcode))  # by time, then group: groups are contiguous in each year
+    bounds = np.cumsum(np.bincount(tcode, minlength=len(times)))[:-1]
+    units = df[unit].to_numpy()
+    split = lambda a: np.split(a[order], bounds)  # noqa: E731
+    return _Sections(column=column, times=list(times), groups=groups, y=split(y), w=split(w),
+                     g=split(gcode), units=split(units), weighted=weights is not None)
+
+
+# ---------------------------------------------------------------------------
+# Sort-based Gini sums (arrays carry a leading batch axis: replicates)
+# ---------------------------------------------------------------------------
+def _pair_sum(y: np.ndarray, w: np.ndarray) -> np.ndarray:
+    """Σ_i Σ_r w_i w_r |y_i − y_r| along the last axis, by sorting: O(n log n).
+
+    After sorting, Σ_{r ≤ i} w_r (y_i − y_r) = y_i·C_i − S_i with C, S the running
+    sums of w and w·y; each unordered pair is counted once, hence the factor 2.
+    """
+    order = np.argsort(y, axis=-1)
+    ys, ws = np.take_along_axis(y, order, -1), np.take_along_axis(w, order, -1)
+    return 2.0 * np.sum(ws * (ys * np.cumsum(ws, -1) - np.cumsum(ws * ys, -1)), axis=-1)
+
+
+def _cross_sums(a: np.ndarray, wa: np.ndarray, b: np.ndarray, wb: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """``(Σ_i Σ_r wa_i wb_r max(a_i − b_r, 0), Σ_i Σ_r wa_i wb_r max(b_r − a_i, 0))``.
+
+    One joint sort of ``a`` and ``b``; running sums over the members of one set
+    evaluated at the members of the other (ties contribute zero either way).
+    """
+    z = np.concatenate([a, b], -1)
+    order = np.argsort(z, axis=-1)
+    z = np.take_along_axis(z, order, -1)
+    za, zb = np.zeros_like(a), np.zeros_like(b)
+    wa_s = np.take_along_axis(np.concatenate([wa, zb], -1), order, -1)
+    wb_s = np.take_along_axis(np.concatenate([za, wb], -1), order, -1)
+    above = np.sum(wa_s * (z * np.cumsum(wb_s, -1) - np.cumsum(wb_s * z, -1)), axis=-1)
+    below = np.sum(wb_s * (z * np.cumsum(wa_s, -1) - np.cumsum(wa_s * z, -1)), axis=-1)
+    return above, below
+
+
+def _dagum_core(y: np.ndarray, w: np.ndarray, g: np.ndarray, k: int) -> dict[str, np.ndarray]:
+    """Dagum (1997) decomposition of (B, n) replicates sharing the group codes ``g`` (n,).
+
+    Returns arrays of shape (B,) for ``G, G_w, G_nb, G_t`` and (B, k) / (B, k, k)
+    for the group quantities; absent groups carry NaN.
+    """
+    B = y.shape[0]
+    W, Y = w.sum(-1), (w * y).sum(-1)
+    out = {"G": _pair_sum(y, w) / (2.0 * W * Y)}  # ΣΣ|y_i − y_r| / (2 n² ȳ), as n² ȳ = n·Σy
+    n_j, mean_j, p_j, s_j, G_jj = (np.full((B, k), np.nan) for _ in range(5))
+    G_jh, d_jh, p_jh, D_jh = (np.full((B, k, k), np.nan) for _ in range(4))
+    idx = [np.flatnonzero(g == j) for j in range(k)]
+    for j, ij in enumerate(idx):
+        if ij.size:
+            Wj, Yj = w[:, ij].sum(-1), (w[:, ij] * y[:, ij]).sum(-1)
+            n_j[:, j], mean_j[:, j], p_j[:, j], s_j[:, j] = Wj, Yj / Wj, Wj / W, Yj / Y
+            G_jj[:, j] = _pair_sum(y[:, ij], w[:, ij]) / (2.0 * Wj * Yj)
+    G_w = np.nansum(G_jj * p_j * s_j, axis=-1)
+    G_nb, G_t = np.zeros(B), np.zeros(B)
+    for j in range(k):
+        for h in range(j + 1, k):
+            ij, ih = idx[j], idx[h]
+            if not (ij.size and ih.size):
+                continue
+            above, below = _cross_sums(y[:, ij], w[:, ij], y[:, ih], w[:, ih])
+            pairs = n_j[:, j] * n_j[:, h]
+            gjh = (above + below) / (pairs * (mean_j[:, j] + mean_j[:, h]))
+            # d_jh: expected positive gap of the richer group over the poorer, p_jh: the reverse.
+            richer = mean_j[:, j] >= mean_j[:, h]
+            d = np.where(richer, above, below) / pairs
+            p = np.where(richer, below, above) / pairs
+            D = np.divide(d - p, d + p, out=np.zeros(B), where=(d + p) > 0)
+            share = p_j[:, j] * s_j[:, h] + p_j[:, h] * s_j[:, j]
+            G_nb += gjh * share * D
+            G_t += gjh * share * (1.0 - D)
+            for (a, b_) in ((j, h), (h, j)):
+                G_jh[:, a, b_], d_jh[:, a, b_], p_jh[:, a, b_], D_jh[:, a, b_] = gjh, d, p, D
+    out.update(G_w=G_w, G_nb=G_nb, G_t=G_t, n=n_j, mean=mean_j, p=p_j, s=s_j, G_jj=G_jj,
+               G_jh=G_jh, d_jh=d_jh, p_jh=p_jh, D_jh=D_jh)
+    return out
+
+
+def _flat_stats(core: dict[str, np.ndarray], groups: tuple) -> dict[tuple[str, str], np.ndarray]:
+    """(statistic, group-or-pair) → (B,) array, in table order."""
+    stats = {(name, ""): core[name] for name in ("G", "G_w", "G_nb", "G_t")}
+    for comp in ("G_w", "G_nb", "G_t"):
+        stats[("C" + comp[1:], "")] = 100.0 * core[comp] / core["G"]
+    for j, label in enumerate(groups):
+        stats[("G_jj", label)] = core["G_jj"][:, j]
+    for j, a in enumerate(groups):
+        for h in range(j + 1, len(groups)):
+            stats[("G_jh", f"{a}–{groups[h]}")] = core["G_jh"][:, j, h]
+    return stats
+
+
+def _bootstrap_indices(rng: np.random.Generator, g: np.ndarray, reps: int) -> np.ndarray:
+    """(reps, n) positions resampling with replacement within each contiguous group of ``g``."""
+    starts = np.flatnonzero(np.r_[True, g[1:] != g[:-1]])
+    sizes = np.diff(np.r_[starts, g.size])
+    return np.concatenate([s + rng.integers(0, m, size=(reps, m)) for s, m in zip(starts, sizes)], axis=1)
+
+
+# ---------------------------------------------------------------------------
+# Dagum Gini
+# ---------------------------------------------------------------------------
+@dataclass(frozen=True)
+class DagumResult:
+    """Dagum Gini decomposition per year (see :func:`dagum_gini`).
+
+    Attributes
+    ----------
+    summary : DataFrame
+        Index time; ``G, G_w, G_nb, G_t`` and contribution rates ``C_w, C_nb, C_t`` (%, sum 100).
+    within : DataFrame
+        Index time, one column per group: within-group Gini G_jj.
+    between : DataFrame
+        Index time, one column per pair ``"A–B"`` (groups in table order): G_jh.
+    pairs : DataFrame
+        Tidy per (time, pair): ``richer`` / ``poorer`` group (ordered by mean that year),
+        ``G_jh``, ``d_jh``, ``p_jh`` (both relative to the richer group) and ``D_jh`` ∈ [0, 1].
+    groups : DataFrame
+        Tidy per (time, group): ``n`` (or total weight), ``mean``, ``p_j``, ``s_j``, ``G_jj``.
+    ci : DataFrame or None
+        Bootstrap results per (time, statistic, group): ``estimate, se, lower, upper``;
+        ``None`` without bootstrap.  Intervals are bootstrap percentile intervals.
+    column : str
+        The variable decomposed.
+    level : float
+        Confidence level of ``ci``.
+    """
+
+    summary: pd.DataFrame
+    within: pd.DataFrame
+    between: pd.DataFrame
+    pairs: pd.DataFrame
+    groups: pd.DataFrame
+    ci: pd.DataFrame | None
+    column: str
+    level: float
+
+    def table(self, *, lang: str = "en", decimals: int | None = 3) -> pd.DataFrame:
+        """The seeds' Table 7 layout: rows overall/within/between/contributions, one column per year.
+
+        ``lang="zh"`` labels rows 整体基尼系数 / 区域内差异 / 区域间差异 / 贡献率 as in seed 003.
+        """
+        if lang not in ("en", "zh"):
+            raise ValueError(f"lang must be 'en' or 'zh', got {lang!r}")
+        zh = lang == "zh"
+        name = (lambda g: "—".join(_ZH.get(p, p) for p in g.split("–"))) if zh else (lambda g: g)
+        sec = (("整体基尼系数", "区域内差异", "区域间差异", "贡献率(%)") if zh
+               else ("Overall Gini", "Within-group Gini", "Between-group Gini", "Contribution (%)"))
+        comp = (("区域内", "区域间", "超变密度") if zh
+                else ("Within (G_w)", "Between, net (G_nb)", "Transvariation (G_t)"))
+        blocks = [pd.DataFrame([self.summary["G"].to_numpy()], index=pd.MultiIndex.from_tuples([(sec[0], "")])),
+                  self.within.T.set_axis(pd.MultiIndex.from_tuples([(sec[1], name(g)) for g in self.within.columns])),
+                  self.between.T.set_axis(pd.MultiIndex.from_tuples([(sec[2], name(g)) for g in self.between.columns])),
+                  self.summary[["C_w", "C_nb", "C_t"]].T.set_axis(pd.MultiIndex.from_tuples([(sec[3], c) for c in comp]))]
+        out = pd.concat([b.set_axis(self.summary.index, axis=1) for b in blocks])
+        return out.round(decimals) if decimals is not None else out
+
+
+def dagum_gini(data: pd.DataFrame, column: str, *, group: GroupSpec = "region4", unit: str = "province",
+               time: str = "year", weights: str | None = None, bootstrap: int = 0, level: float = 0.95,
+               seed: int | np.random.Generator | None = None, progress: bool = True) -> DagumResult:
+    r"""Dagum (1997) Gini decomposition by group, per year, with optional bootstrap intervals.
+
+    With groups j = 1…k of sizes n_j, means ȳ_j, n = Σ n_j and overall mean ȳ
+    (Dagum, C. 1997, "A new approach to the decomposition of the Gini income
+    inequality ratio", *Empirical Economics* 22:515–531):
+
+    * G = Σ_j Σ_h Σ_i Σ_r |y_ji − y_hr| / (2 n² ȳ)  (population denominators)
+    * G_jj = Σ_i Σ_r |y_ji − y_jr| / (2 n_j² ȳ_j)
+    * G_jh = Σ_i Σ_r |y_ji − y_hr| / (n_j n_h (ȳ_j + ȳ_h))  (not (ȳ_j + ȳ_h)/2)
+    * p_j = n_j / n, s_j = n_j ȳ_j / (n ȳ)
+    * G_w = Σ_j G_jj p_j s_j
+    * G_nb = Σ_{j>h} G_jh (p_j s_h + p_h s_j) D_jh,  G_t = Σ_{j>h} G_jh (p_j s_h + p_h s_j)(1 − D_jh)
+    * D_jh = (d_jh − p_jh) / (d_jh + p_jh), with the pair ordered by mean (ȳ_j ≥ ȳ_h, so
+      D_jh ∈ [0, 1]); d_jh is the mean of max(y_ji − y_hr, 0) and p_jh (the transvariation)
+      the mean of max(y_hr − y_ji, 0) over all n_j n_h pairs.  Hence d_jh − p_jh = ȳ_j − ȳ_h
+      and d_jh + p_jh = G_jh (ȳ_j + ȳ_h).
+
+    G = G_w + G_nb + G_t exactly; contribution rates C_· = 100 · G_· / G.  The double
+    sums are computed from sorted values and running sums (O(n log n)), never by
+    looping over pairs.  With ``weights`` every unit counts ``w_i`` times (n → Σw).
+
+    Parameters
+    ----------
+    data : DataFrame
+        Long table, one row per (unit, time); never modified.
+    column : str
+        Strictly positive values (e.g. the coupling coordination degree D).
+    group : str, mapping or None
+        A column of ``data``, ``"region4"`` / ``"region3"`` (NBS four regions / three belts,
+        looked up from :func:`spatialccd.province_table` when the units are provinces), or
+        a ``{unit: group}`` mapping.  Group order in tables: the NBS order for regions, the
+        categories of a categorical column, otherwise sorted labels.
+    unit, time : str
+        Identifier columns (or index levels).
+    weights : str, optional
+        Column of population weights; unweighted (each unit once) by default, as in the seeds.
+    bootstrap : int
+        Number of bootstrap replicates (0: none).  Units are resampled with replacement
+        *within* each group and year, keeping group sizes fixed; percentile intervals at
+        ``level`` and bootstrap standard errors for every reported statistic.
+    seed : int or Generator, optional
+        Makes the bootstrap reproducible.
+    progress : bool
+        Show a tqdm progress bar during the bootstrap.
+
+    Raises
+    ------
+    ValueError
+        Missing or non-positive values (the rows are named), unknown group column,
+        duplicated (unit, time) rows, ``group=None``.
+    UserWarning
+        A group with one member in a year (its G_jj is 0).
+    """
+    if group is None:
+        raise ValueError("dagum_gini needs a grouping: a column, 'region4'/'region3' or a mapping")
+    if not isinstance(bootstrap, (int, np.integer)) or bootstrap < 0:
+        raise ValueError(f"bootstrap must be a non-negative integer, got {bootstrap!r}")
+    if not 0 < level < 1:
+        raise ValueError(f"level must be in (0, 1), got {level!r}")
+    sec = _sections(data, column, group=group, unit=unit, time=time, weights=weights)
+    k, groups = len(sec.groups), sec.groups
+    rng = np.random.default_rng(seed)
+    point, boot = [], []
+    bar = tqdm(total=bootstrap * len(sec.times), desc="Dagum bootstrap", unit="rep",
+               disable=not progress or bootstrap == 0)
+    for t, y, w, g, u in zip(sec.times, sec.y, sec.w, sec.g, sec.units):
+        sizes = np.bincount(g, minlength=k)
+        for j in np.flatnonzero(sizes == 1):
+            warnings.warn(f"group {groups[j]!r} has a single member in {time} {t} "
+                          f"({u[g == j][0]!r}); its within-group Gini G_jj is 0", UserWarning, stacklevel=2)
+        core = _dagum_core(y[None], w[None], g, k)
+        point.append(core)
+        if bootstrap:
+            chunk = max(1, 2_000_000 // y.size)
+            reps = []
+            for start in range(0, bootstrap, chunk):
+                m = min(chunk, bootstrap - start)
+                ix = _bootstrap_indices(rng, g, m)
+                reps.append(_flat_stats(_dagum_core(y[ix], w[ix], g, k), groups))
+                bar.update(m)
+            boot.append({key: np.concatenate([r[key] for r in reps]) for key in reps[0]})
+    bar.close()
+    return _dagum_result(sec, point, boot, level, time)
+
+
+def _dagum_result(sec: _Sections, point: list[dict], boot: list[dict], level: float, time: str) -> DagumResult:
+    groups, times = sec.groups, pd.Index(sec.times, name=time)
+    flat = [{key: v[0] for key, v in _flat_stats(c, groups).items()} for c in point]
+    summary = pd.DataFrame([{s: f[(s, "")] for s in ("G", "G_w", "G_nb", "G_t", "C_w", "C_nb", "C_t")}
+                            for f in flat], index=times)
+    within = pd.DataFrame([{g: f[("G_jj", g)] for g in groups} for f in flat], index=times)
+    labels = [lab for (s, lab) in flat[0] if s == "G_jh"] if flat else []
+    between = pd.DataFrame([{lab: f[("G_jh", lab)] for lab in labels} for f in flat], index=times, columns=labels)
+    pair_rows, group_rows = [], []
+    for t, c in zip(sec.times, point):
+        for j, a in enumerate(groups):
+            group_rows.append({time: t, "group": a, "n": c["n"][0, j], "mean": c["mean"][0, j],
+                               "p_j": c["p"][0, j], "s_j": c["s"][0, j], "G_jj": c["G_jj"][0, j]})
+            for h in range(j + 1, len(groups)):
+                if np.isnan(c["G_jh"][0, j, h]):
+                    continue
+                rich, poor = (j, h) if c["mean"][0, j] >= c["mean"][0, h] else (h, j)
+                pair_rows.append({time: t, "pair": f"{a}–{groups[h]}", "richer": groups[rich],
+                                  "poorer": groups[poor], "G_jh": c["G_jh"][0, j, h],
+                                  "d_jh": c["d_jh"][0, rich, poor], "p_jh": c["p_jh"][0, rich, poor],
+                                  "D_jh": c["D_jh"][0, j, h]})
+    ci = None
+    if boot:
+        lo, hi = 50 * (1 - level), 50 * (1 + level)
+        rows = []
+        for t, f, b in zip(sec.times, flat, boot):
+            for (stat, lab), est in f.items():
+                r = b[(stat, lab)]
+                ok = r[np.isfinite(r)]
+                rows.append({time: t, "statistic": stat, "group": lab, "estimate": est,
+                             "se": ok.std(ddof=1) if ok.size > 1 else np.nan,
+                             "lower": np.percentile(ok, lo) if ok.size else np.nan,
+                             "upper": np.percentile(ok, hi) if ok.size else np.nan})
+        ci = pd.DataFrame(rows)
+    return DagumResult(summary=summary, within=within, between=between,
+                       pairs=pd.DataFrame(pair_rows), groups=pd.DataFrame(group_rows), ci=ci,
+                       column=sec.column, level=level)
+
+
+# ---------------------------------------------------------------------------
+# Theil, CV, regional means
+# ---------------------------------------------------------------------------
+def _theil_tl(y: np.ndarray, w: np.ndarray) -> tuple[float, float, float, float]:
+    """(T, L, total weight, mean) of one set of positive values."""
+    W = w.sum()
+    mu = (w * y).sum() / W
+    r = y / mu
+    return float((w * r * np.log(r)).sum() / W), float((w * -np.log(r)).sum() / W), float(W), float(mu)
+
+
+@dataclass(frozen=True)
+class TheilResult:
+    """Theil T and L per year with their within/between decomposition (see :func:`theil`).
+
+    ``summary`` (index time): ``T, T_within, T_between, L, L_within, L_between`` and the
+    within shares ``T_within_pct``, ``L_within_pct``.  ``groups`` (tidy per time, group):
+    ``n`` (or total weight), ``mean``, ``T_j``, ``L_j``.
+    """
+
+    summary: pd.DataFrame
+    groups: pd.DataFrame
+
+
+def theil(data: pd.DataFrame, column: str, *, group: GroupSpec = "region4", unit: str = "province",
+          time: str = "year", weights: str | None = None) -> TheilResult:
+    r"""Theil T (GE(1)) and Theil L (GE(0), mean log deviation) with group decomposition.
+
+    With r_i = y_i / ȳ and weights w_i (1 by default), W = Σ w_i (Theil 1967,
+    *Economics and Information Theory*; Shorrocks 1980, *Econometrica* 48:613–625):
+
+    * T = (1/W) Σ w_i r_i ln r_i = Σ_j s_j T_j + Σ_j s_j ln(ȳ_j / ȳ),  s_j = W_j ȳ_j / (W ȳ)
+    * L = (1/W) Σ w_i ln(1 / r_i) = Σ_j p_j L_j + Σ_j p_j ln(ȳ / ȳ_j),  p_j = W_j / W
+
+    The first sum of each is the within-group part, the second the between-group part.
+    Inputs are validated as in :func:`dagum_gini` (positive values required).
+    """
+    if group is None:
+        raise ValueError("theil needs a grouping: a column, 'region4'/'region3' or a mapping")
+    sec = _sections(data, column, group=group, unit=unit, time=time, weights=weights)
+    rows, grows = [], []
+    for t, y, w, g in zip(sec.times, sec.y, sec.w, sec.g):
+        T, L, W, mu = _theil_tl(y, w)
+        tw = tb = lw = lb = 0.0
+        for j in np.unique(g):
+            Tj, Lj, Wj, muj = _theil_tl(y[g == j], w[g == j])
+            s, p = Wj * muj / (W * mu), Wj / W
+            tw, tb, lw, lb = tw + s * Tj, tb + s * math.log(muj / mu), lw + p * Lj, lb + p * math.log(mu / muj)
+            grows.append({time: t, "group": sec.groups[j], "n": Wj, "mean": muj, "T_j": Tj, "L_j": Lj})
+        rows.append({"T": T, "T_within": tw, "T_between": tb, "L": L, "L_within": lw, "L_between": lb,
+                     "T_within_pct": 100 * tw / T if T > 0 else np.nan,
+                     "L_within_pct": 100 * lw / L if L > 0 else np.nan})
+    return TheilResult(summary=pd.DataFrame(rows, index=pd.Index(sec.times, name=time)), groups=pd.DataFrame(grows))
+
+
+def _cv(y: np.ndarray, w: np.ndarray) -> float:
+    mu = np.average(y, weights=w)
+    return float(np.sqrt(np.average((y - mu) ** 2, weights=w)) / mu)
+
+
+def coefficient_of_variation(data: pd.DataFrame, column: str, *, group: GroupSpec = None,
+                             unit: str = "province", time: str = "year",
+                             weights: str | None = None) -> pd.DataFrame:
+    r"""Coefficient of variation per year, for the nation and each group.
+
+    CV = σ / ȳ with the population standard deviation σ = √(Σ w_i (y_i − ȳ)² / Σ w_i)
+    (w_i = 1 unweighted; population weights give Williamson's 1965 weighted CV,
+    *Economic Development and Cultural Change* 13(4):1–84).  Returns a DataFrame
+    indexed by time with columns ``Nation`` and one per group.
+    """
+    sec = _sections(data, column, group=group, unit=unit, time=time, weights=weights)
+    return _by_region_table(sec, _cv, time)
+
+
+def _by_region_table(sec: _Sections, stat, time: str) -> pd.DataFrame:
+    """Apply ``stat(y, w)`` per (time, region) → wide frame (index time, columns Nation + groups)."""
+    long = pd.DataFrame([(t, r, stat(y, w)) for t, r, y, w, _u in sec.regions()], columns=[time, "region", "v"])
+    wide = long.pivot(index=time, columns="region", values="v")
+    return wide.reindex(columns=[NATION, *sec.groups]).rename_axis(columns=None)
+
+
+@dataclass(frozen=True)
+class RegionalMeans:
+    """Mean per year of the nation and each group, with growth rates (see :func:`regional_means`).
+
+    ``levels`` and ``growth`` (year-on-year %, first year NaN) are indexed by time with
+    columns ``Nation`` + groups; ``summary`` is indexed by region with ``first, last,
+    mean, total_growth_pct, annual_growth_pct``.
+    """
+
+    levels: pd.DataFrame
+    growth: pd.DataFrame
+    summary: pd.DataFrame
+
+
+def regional_means(data: pd.DataFrame, column: str, *, group: GroupSpec = "region4", unit: str = "province",
+                   time: str = "year", weights: str | None = None) -> RegionalMeans:
+    r"""Mean of ``column`` by year for the nation and each group, with growth rates (seed 003, Table 4).
+
+    ȳ_jt = Σ_i w_i y_it / Σ_i w_i over the units of group j in year t (w_i = 1 by default);
+    year-on-year growth 100 (ȳ_t / ȳ_{t−1} − 1); over the whole span total growth
+    100 (ȳ_last / ȳ_first − 1) and average annual (geometric) growth
+    100 ((ȳ_last / ȳ_first)^{1/(t_last − t_first)} − 1) when times are numeric years,
+    else per step between consecutive observed times.  ``summary["mean"]`` is the mean
+    over years (the 均值 row of the seeds).
+    """
+    sec = _sections(data, column, group=group, unit=unit, time=time, weights=weights)
+    levels = _by_region_table(sec, lambda y, w: float(np.average(y, weights=w)), time)
+    growth = 100.0 * (levels / levels.shift(1) - 1.0)
+    idx = levels.index
+    span = float(idx[-1] - idx[0]) if pd.api.types.is_numeric_dtype(idx) else float(len(idx) - 1)
+    first, last = levels.iloc[0], levels.iloc[-1]
+    summary = pd.DataFrame({"first": first, "last": last, "mean": levels.mean(),
+                            "total_growth_pct": 100.0 * (last / first - 1.0),
+                            "annual_growth_pct": 100.0 * ((last / first) ** (1.0 / span) - 1.0) if span > 0 else np.nan})
+    return RegionalMeans(levels=levels, growth=growth, summary=summary.rename_axis("region"))

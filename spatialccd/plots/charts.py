@@ -1,0 +1,78 @@
+"""Charts of spatial autocorrelation: the Moran scatter plot (Anselin 1996).
+
+Anselin, L. (1996) The Moran scatterplot as an ESDA tool to assess local instability
+in spatial association.  In Fischer, Scholten & Unwin (eds) *Spatial Analytical
+Perspectives on GIS*, 111–125.
+"""
+from __future__ import annotations
+
+from typing import Literal
+
+import matplotlib.pyplot as plt
+import numpy as np
+import pandas as pd
+from libpysal.graph import Graph
+from matplotlib.axes import Axes
+
+from ..autocorrelation import CLUSTERS, lisa
+from ..geo import province_table
+from .style import LISA_COLOURS, label, resolve_lang, text_style
+
+__all__ = ["moran_scatter"]
+
+
+def _unit_names(ids: pd.Index, lang: str) -> list[str]:
+    table = province_table()
+    if ids.isin(table.index).all():
+        return table.loc[ids, "short_zh" if lang == "zh" else "name_en"].tolist()
+    return [str(i) for i in ids]
+
+
+def moran_scatter(values: pd.Series | np.ndarray, w: Graph, *, ax: Axes | None = None,
+                  permutations: int = 999, seed: int | None = None, alpha: float = 0.05,
+                  adjust: Literal["fdr", "bonferroni"] | None = None,
+                  inference: Literal["permutation", "analytical"] = "permutation",
+                  highlight: bool = True, unit_labels: bool = False, title: str | None = None,
+                  lang: str | None = None) -> Axes:
+    """Moran scatter plot: standardised value s against its spatial lag Ws.
+
+    Dashed lines at 0 split the quadrants HH (upper right), LH (upper left), LL, HL.
+    The line through the origin has the least-squares slope b = s'Ws / s's =
+    I · S0 / n, which equals Moran's I for row-standardised W without isolated
+    units (the title gives I itself).  With ``highlight`` units whose LISA is
+    significant (:func:`spatialccd.lisa` with ``alpha``, ``adjust``, ``inference``,
+    ``permutations``, ``seed``) are drawn in their cluster colour, the others grey,
+    isolated units white; ``unit_labels=True`` writes province names (Chinese short
+    names when ``lang`` resolves to Chinese).  Returns the Axes.
+    """
+    lang = resolve_lang(lang)
+    res = lisa(values, w, permutations=permutations if inference == "permutation" else 0, seed=seed,
+               alpha=alpha, adjust=adjust, inference=inference)
+    s, lag = res["z"].to_numpy(), res["lag_z"].to_numpy()
+    slope = float(s @ lag / (s @ s))
+    moran_i = float(res["I"].sum() / w.sparse.sum())
+    cats = res["cluster"].astype(str) if highlight else pd.Series("not significant", index=res.index)
+    with text_style(lang):
+        if ax is None:
+            ax = plt.figure(figsize=(5.5, 5)).add_subplot()
+        for c in CLUSTERS:
+            m = (cats == c).to_numpy()
+            if m.any():
+                ax.scatter(s[m], lag[m], s=28, color=LISA_COLOURS[c], edgecolor="0.2", linewidth=0.5,
+                           label=label(c, lang), gid=c, zorder=3)
+        ax.axhline(0, color="0.5", lw=0.8, ls="--")
+        ax.axvline(0, color="0.5", lw=0.8, ls="--")
+        lim = 1.1 * max(np.abs(s).max(), np.abs(lag).max())
+        grid = np.array([-lim, lim])
+        ax.plot(grid, slope * grid, color="black", lw=1.2, label=f"{label('fit', lang)} = {slope:.3f}",
+                gid="fit")
+        ax.set_xlim(-lim, lim)
+        ax.set_ylim(-lim, lim)
+        if unit_labels:
+            for name, xi, yi in zip(_unit_names(res.index, lang), s, lag):
+                ax.annotate(name, (xi, yi), xytext=(3, 3), textcoords="offset points", fontsize=7)
+        ax.set_xlabel(label("std_value", lang))
+        ax.set_ylabel(label("lag", lang))
+        ax.set_title(title or f"{label('moran', lang)} = {moran_i:.4f}")
+        ax.legend(fontsize="small", loc="best")
+    return ax

@@ -1,0 +1,110 @@
+"""Kernel-density evolution plots (seed 002, Figure 3): 3D surface, ridgeline and overlay.
+
+All functions take a :class:`spatialccd.dynamics.KDEResult` and share one style: years
+coloured along one colormap (``viridis`` by default, early = dark, late = light),
+x the variable, "Density" the kernel density.  Single-region functions draw into
+``ax`` (created if None) and return it; :func:`plot_kde_panels` returns a Figure with
+one panel per region (nation first).
+"""
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+
+import matplotlib.pyplot as plt
+import numpy as np
+from matplotlib.axes import Axes
+from matplotlib.figure import Figure
+
+from ..dynamics import KDEResult
+from ..inequality import NATION
+
+__all__ = ["plot_kde_surface", "plot_kde_ridgeline", "plot_kde_overlay", "plot_kde_panels"]
+
+CMAP = "viridis"
+
+
+def _time_positions(times: np.ndarray) -> tuple[np.ndarray, list[str]]:
+    """Numeric positions of the time labels (the years themselves when numeric) and their labels."""
+    if np.issubdtype(np.asarray(times).dtype, np.number):
+        return np.asarray(times, dtype=float), [str(t) for t in times]
+    return np.arange(len(times), dtype=float), [str(t) for t in times]
+
+
+def _colours(n: int, cmap: str) -> list:
+    cm = plt.get_cmap(cmap)
+    return [cm(i / max(n - 1, 1)) for i in range(n)]
+
+
+def plot_kde_surface(kde: KDEResult, *, region: str = NATION, ax: Axes | None = None, cmap: str = CMAP,
+                     elev: float = 25.0, azim: float = -60.0) -> Axes:
+    """3D surface of the density over (value × year): the usual "dynamic evolution" figure."""
+    times, grid, Z = kde.surface(region)
+    if ax is None:
+        ax = plt.figure(figsize=(7, 5)).add_subplot(projection="3d")
+    elif getattr(ax, "name", "") != "3d":
+        raise ValueError("plot_kde_surface needs a 3D Axes (projection='3d')")
+    pos, labels = _time_positions(times)
+    X, Y = np.meshgrid(grid, pos)
+    ax.plot_surface(X, Y, Z, cmap=cmap, linewidth=0.2, edgecolor="none", antialiased=True)
+    ax.set_yticks(pos, labels)
+    ax.set_xlabel(kde.column)
+    ax.set_ylabel(kde.time)
+    ax.set_zlabel("Density")
+    ax.set_title(region)
+    ax.view_init(elev=elev, azim=azim)
+    return ax
+
+
+def plot_kde_ridgeline(kde: KDEResult, *, region: str = NATION, ax: Axes | None = None, cmap: str = CMAP,
+                       overlap: float = 0.6) -> Axes:
+    """One filled curve per year stacked upwards; the tallest curve spans ``1 + overlap`` rows."""
+    if overlap < 0:
+        raise ValueError(f"overlap must be non-negative, got {overlap!r}")
+    times, grid, Z = kde.surface(region)
+    ax = ax if ax is not None else plt.figure(figsize=(7, 5)).add_subplot()
+    scale = (1.0 + overlap) / Z.max()
+    for i, (curve, colour) in enumerate(reversed(list(zip(Z, _colours(len(times), cmap))))):
+        base = len(times) - 1 - i  # draw the latest year first so earlier ridges sit in front
+        ax.fill_between(grid, base, base + curve * scale, color=colour, alpha=0.8, linewidth=0)
+        ax.plot(grid, base + curve * scale, color="black", linewidth=0.6)
+    ax.set_yticks(np.arange(len(times)), [str(t) for t in times])
+    ax.set_xlabel(kde.column)
+    ax.set_ylabel(kde.time)
+    ax.set_title(region)
+    return ax
+
+
+def plot_kde_overlay(kde: KDEResult, *, region: str = NATION, years: Sequence | None = None,
+                     ax: Axes | None = None, cmap: str = CMAP) -> Axes:
+    """Density curves of the chosen ``years`` (all by default) on one set of axes, with a legend."""
+    times, grid, Z = kde.surface(region)
+    available = list(times)
+    missing = [y for y in (years or ()) if y not in available]
+    if missing:
+        raise ValueError(f"years {missing} not in the densities of {region!r}; available {available}")
+    keep = range(len(times)) if years is None else [available.index(y) for y in years]
+    ax = ax if ax is not None else plt.figure(figsize=(7, 4.5)).add_subplot()
+    for i, colour in zip(keep, _colours(len(keep), cmap)):
+        ax.plot(grid, Z[i], color=colour, label=str(times[i]))
+    ax.set_xlabel(kde.column)
+    ax.set_ylabel("Density")
+    ax.set_title(region)
+    ax.legend(title=kde.time, fontsize="small", ncols=2 if len(keep) > 6 else 1)
+    return ax
+
+
+def plot_kde_panels(kde: KDEResult, *, kind: str = "surface", regions: Sequence[str] | None = None,
+                    ncols: int = 2, figsize: tuple[float, float] | None = None, cmap: str = CMAP) -> Figure:
+    """One panel per region (nation first), each drawn as ``kind`` = surface | ridgeline | overlay."""
+    draw = {"surface": plot_kde_surface, "ridgeline": plot_kde_ridgeline, "overlay": plot_kde_overlay}
+    if kind not in draw:
+        raise ValueError(f"kind must be one of {list(draw)}, got {kind!r}")
+    regions = list(kde.regions if regions is None else regions)
+    nrows = math.ceil(len(regions) / ncols)
+    fig = plt.figure(figsize=figsize or (5.5 * ncols, 4.5 * nrows))
+    for i, region in enumerate(regions):
+        ax = fig.add_subplot(nrows, ncols, i + 1, projection="3d" if kind == "surface" else None)
+        draw[kind](kde, region=region, ax=ax, cmap=cmap)
+    fig.tight_layout()
+    return fig

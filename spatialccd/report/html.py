@@ -1,0 +1,109 @@
+"""The study report: one self-contained HTML file rendered with jinja2 (autoescape on).
+
+Everything a reader needs is inside the file: tables as HTML, figures as
+base64-embedded PNG, a table of contents, the settings used, the package
+version, the data notice (simulated demo data) and the map disclaimer
+(:data:`spatialccd.geo.MAP_DISCLAIMER`).  Every user-supplied string — titles,
+province and column names, settings — is escaped by jinja2's autoescape; only
+:class:`~spatialccd.report.tables.Table` HTML, which escapes its own cells,
+is inserted as markup.
+"""
+from __future__ import annotations
+
+import base64
+import datetime as _dt
+import io
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+from os import PathLike
+from pathlib import Path
+
+import jinja2
+
+from .. import __version__
+from ..geo import MAP_DISCLAIMER
+from ..io import write_text
+from .tables import Table
+
+__all__ = ["Figure", "Section", "render_report", "write_report"]
+
+
+@dataclass(frozen=True)
+class Figure:
+    """A rendered figure: PNG bytes (embedded in the report) and SVG text (written beside it)."""
+
+    name: str
+    title: str
+    png: bytes
+    svg: str
+    caption: str = ""
+
+    def __post_init__(self) -> None:
+        if not re.fullmatch(r"[0-9A-Za-z_\-]+", self.name):
+            raise ValueError(f"Figure name {self.name!r} must use only letters, digits, '_' and '-'")
+
+    @classmethod
+    def from_matplotlib(cls, fig, *, name: str, title: str, caption: str = "", dpi: int = 150) -> Figure:
+        """Render a matplotlib figure to PNG and SVG, then close it."""
+        import matplotlib.pyplot as plt
+
+        png, svg = io.BytesIO(), io.StringIO()
+        try:
+            fig.savefig(png, format="png", dpi=dpi, bbox_inches="tight")
+            fig.savefig(svg, format="svg", bbox_inches="tight")
+        finally:
+            plt.close(fig)
+        return cls(name=name, title=title, png=png.getvalue(), svg=svg.getvalue(), caption=caption)
+
+    @property
+    def data_uri(self) -> str:
+        """``data:image/png;base64,…`` for embedding."""
+        return "data:image/png;base64," + base64.b64encode(self.png).decode("ascii")
+
+
+@dataclass(frozen=True)
+class Section:
+    """One report section: an anchor id, a heading, paragraphs, tables and figures."""
+
+    id: str
+    title: str
+    paragraphs: tuple[str, ...] = ()
+    tables: tuple[Table, ...] = ()
+    figures: tuple[Figure, ...] = ()
+
+    def __post_init__(self) -> None:
+        if not re.fullmatch(r"[A-Za-z][0-9A-Za-z_\-]*", self.id):
+            raise ValueError(f"Section id {self.id!r} must start with a letter and use letters, digits, '_' or '-'")
+
+
+def _environment() -> jinja2.Environment:
+    return jinja2.Environment(loader=jinja2.PackageLoader("spatialccd", "report/templates"),
+                              autoescape=True, undefined=jinja2.StrictUndefined,
+                              trim_blocks=True, lstrip_blocks=True)
+
+
+def render_report(*, title: str, sections: Sequence[Section], settings: str, simulated: bool,
+                  log: Sequence[str] = (), generated: _dt.datetime | None = None) -> str:
+    """The report as an HTML string.
+
+    ``settings`` is the study specification as text (shown verbatim, escaped);
+    ``simulated=True`` adds the simulated-data notice at the top and in the
+    footer; ``log`` lists the steps run.
+    """
+    ids = [s.id for s in sections]
+    dup = sorted({i for i in ids if ids.count(i) > 1})
+    if dup:
+        raise ValueError(f"duplicated section ids: {dup}")
+    from ..datasets import SIMULATED_NOTE
+
+    stamp = (generated or _dt.datetime.now(_dt.timezone.utc)).strftime("%Y-%m-%d %H:%M UTC")
+    return _environment().get_template("report.html").render(
+        title=title, sections=list(sections), settings=settings, simulated=simulated,
+        simulated_note=SIMULATED_NOTE, map_disclaimer=MAP_DISCLAIMER, version=__version__,
+        generated=stamp, log=list(log))
+
+
+def write_report(path: str | PathLike, **kwargs) -> Path:
+    """Render with :func:`render_report` (same keyword arguments) and write atomically."""
+    return write_text(Path(path), render_report(**kwargs))

@@ -1,0 +1,262 @@
+"""Dagum Gini decomposition, Theil, CV and regional means (issue 8).
+
+Each known mistake in published Dagum implementations is pinned here:
+transvariation sign, groups not ordered by mean, sample (n(n−1)) instead of
+population (n²) denominators, (ȳ_j + ȳ_h)/2 in G_jh, swapped p_j and s_j.
+"""
+import math
+from itertools import combinations
+
+import numpy as np
+import pandas as pd
+import pytest
+
+import spatialccd as sc
+from spatialccd.geo import REGION4
+from spatialccd.inequality import _bootstrap_indices, coefficient_of_variation, dagum_gini, regional_means, theil
+
+
+def brute_gini(y, w=None):
+    w = np.ones_like(y) if w is None else w
+    return (w[:, None] * w[None, :] * np.abs(y[:, None] - y[None, :])).sum() / (2 * w.sum() ** 2 * np.average(y, weights=w))
+
+
+@pytest.fixture(scope="module")
+def provinces_panel():
+    """31 provinces (named in Chinese) × 2012–2016 with skewed positive values."""
+    rng = np.random.default_rng(7)
+    pt = sc.province_table()
+    rows = [(short, year, rng.lognormal(-0.8, 0.4) + 0.1 * (r == "East"), rng.uniform(1, 50))
+            for short, r in zip(pt["short_zh"], pt["region4"]) for year in range(2012, 2017)]
+    return pd.DataFrame(rows, columns=["province", "year", "D", "pop"])
+
+
+# ---------------------------------------------------------------------------
+# A small example worked by hand
+# ---------------------------------------------------------------------------
+def test_hand_worked_example():
+    """A = {1, 3} (ȳ_A = 2), B = {2, 4, 9} (ȳ_B = 5); n = 5, ȳ = 19/5.
+
+    Σ over the 10 unordered pairs of all five values |y_i − y_r| = 36, so
+    G = 2·36 / (2·5²·19/5) = 36/95.
+    G_AA = 2·2 / (2·2²·2) = 1/4;  G_BB = 2·(2+7+5) / (2·3²·5) = 14/45.
+    A×B gaps: |1−2|, |1−4|, |1−9|, |3−2|, |3−4|, |3−9| = 1, 3, 8, 1, 1, 6 → 20;
+    G_AB = 20 / (2·3·(2+5)) = 10/21   (with (ȳ_A+ȳ_B)/2 it would wrongly be 20/21).
+    B is richer: d_BA = (1+0+3+1+8+6)/6 = 19/6, p_BA = (3−2)/6 = 1/6,
+    d − p = 3 = ȳ_B − ȳ_A,  d + p = 10/3 = G_AB (ȳ_A + ȳ_B),  D_BA = 18/20 = 0.9.
+    p_A = 2/5, p_B = 3/5, s_A = 4/19, s_B = 15/19.
+    G_w = (1/4)(2/5)(4/19) + (14/45)(3/5)(15/19) = 2/95 + 14/95 = 16/95.
+    p_A s_B + p_B s_A = 30/95 + 12/95 = 42/95;  G_AB · 42/95 = 20/95;
+    G_nb = 0.9 · 20/95 = 18/95,  G_t = 0.1 · 20/95 = 2/95;  16 + 18 + 2 = 36 ✓.
+    """
+    df = pd.DataFrame({"unit": list("abcde"), "year": 2020, "y": [1.0, 3, 2, 4, 9], "grp": list("AABBB")})
+    r = dagum_gini(df, "y", group="grp", unit="unit")
+    s = r.summary.loc[2020]
+    assert s["G"] == pytest.approx(36 / 95, rel=1e-14)
+    assert s["G_w"] == pytest.approx(16 / 95, rel=1e-14)
+    assert s["G_nb"] == pytest.approx(18 / 95, rel=1e-14)
+    assert s["G_t"] == pytest.approx(2 / 95, rel=1e-14)
+    assert [s["C_w"], s["C_nb"], s["C_t"]] == pytest.approx([1600 / 36, 1800 / 36, 200 / 36])
+    assert r.within.loc[2020].tolist() == pytest.approx([1 / 4, 14 / 45])
+    assert r.between.loc[2020, "A–B"] == pytest.approx(10 / 21)
+    pair = r.pairs.iloc[0]
+    assert (pair["richer"], pair["poorer"]) == ("B", "A")  # ordered by mean, not by table order
+    assert pair["d_jh"] == pytest.approx(19 / 6) and pair["p_jh"] == pytest.approx(1 / 6)
+    assert pair["D_jh"] == pytest.approx(0.9)
+    g = r.groups.set_index("group")
+    assert g["p_j"].tolist() == pytest.approx([2 / 5, 3 / 5])  # population shares …
+    assert g["s_j"].tolist() == pytest.approx([4 / 19, 15 / 19])  # … and value shares, not swapped
+
+
+# ---------------------------------------------------------------------------
+# Identities on realistic data (31 provinces, NBS four regions by default)
+# ---------------------------------------------------------------------------
+def test_decomposition_identities(provinces_panel):
+    df = provinces_panel
+    r = dagum_gini(df, "D")
+    pt = sc.province_table()
+    region = dict(zip(pt["short_zh"], pt["region4"]))
+    assert list(r.within.columns) == list(REGION4)
+    assert list(r.between.columns) == [f"{a}–{b}" for a, b in combinations(REGION4, 2)]  # seed 003 Table 7 order
+    for year, s in r.summary.iterrows():
+        cross = df[df.year == year]
+        y, grp = cross["D"].to_numpy(), cross["province"].map(region).to_numpy()
+        # G = G_w + G_nb + G_t exactly, and G is the plain population Gini of all values
+        assert s["G"] == pytest.approx(s["G_w"] + s["G_nb"] + s["G_t"], rel=1e-12)
+        assert s["G"] == pytest.approx(brute_gini(y), rel=1e-12)
+        assert s[["C_w", "C_nb", "C_t"]].sum() == pytest.approx(100.0)
+        for g in REGION4:
+            assert r.within.loc[year, g] == pytest.approx(brute_gini(y[grp == g]), rel=1e-12)
+        for _, p in r.pairs[r.pairs.year == year].iterrows():
+            yj, yh = y[grp == p["richer"]], y[grp == p["poorer"]]
+            gap = yj[:, None] - yh[None, :]
+            assert p["G_jh"] == pytest.approx(np.abs(gap).sum() / (yj.size * yh.size * (yj.mean() + yh.mean())))
+            assert p["d_jh"] == pytest.approx(np.maximum(gap, 0).mean())
+            assert p["p_jh"] == pytest.approx(np.maximum(-gap, 0).mean())
+            # transvariation sign and ordering by mean
+            assert p["d_jh"] - p["p_jh"] == pytest.approx(yj.mean() - yh.mean(), rel=1e-12)
+            assert p["d_jh"] + p["p_jh"] == pytest.approx(p["G_jh"] * (yj.mean() + yh.mean()), rel=1e-12)
+            assert 0 <= p["D_jh"] <= 1
+            assert yj.mean() >= yh.mean()
+
+
+def test_region3_and_mapping_grouping(provinces_panel):
+    r3 = dagum_gini(provinces_panel, "D", group="region3")
+    assert list(r3.within.columns) == ["East", "Central", "West"]
+    assert r3.groups.groupby("group", sort=False)["n"].first().tolist() == [11, 8, 12]
+    mapping = dict(zip(sc.province_table()["short_zh"], sc.province_table()["region3"]))
+    rm = dagum_gini(provinces_panel, "D", group=mapping)
+    pd.testing.assert_frame_equal(rm.summary, r3.summary)
+
+
+def test_weights_equal_replication(provinces_panel):
+    """Integer population weights = each unit repeated w_i times (unweighted)."""
+    df = provinces_panel[provinces_panel.year == 2012].assign(k=lambda d: np.arange(len(d)) % 3 + 1)
+    weighted = dagum_gini(df, "D", weights="k")
+    rep = df.loc[df.index.repeat(df["k"])].assign(copy=lambda d: d.groupby("province").cumcount())
+    rep = rep.assign(unit=rep["province"] + rep["copy"].astype(str),
+                     grp=pd.Categorical(rep["province"].map(dict(zip(sc.province_table()["short_zh"],
+                                                                     sc.province_table()["region4"]))),
+                                        categories=REGION4))  # a categorical column keeps its order
+    plain = dagum_gini(rep, "D", group="grp", unit="unit")
+    pd.testing.assert_frame_equal(weighted.summary, plain.summary)
+    pd.testing.assert_frame_equal(weighted.between, plain.between)
+    ones = dagum_gini(df.assign(k=1.0), "D", weights="k")
+    pd.testing.assert_frame_equal(ones.summary, dagum_gini(df, "D").summary)
+
+
+def test_table_layout_and_chinese_labels(provinces_panel):
+    r = dagum_gini(provinces_panel, "D")
+    t = r.table(lang="zh")
+    assert list(t.columns) == [2012, 2013, 2014, 2015, 2016]
+    assert t.index[0] == ("整体基尼系数", "")
+    assert ("区域间差异", "东部—东北") in t.index and ("贡献率(%)", "超变密度") in t.index
+    assert len(t) == 1 + 4 + 6 + 3
+    assert r.table(decimals=None).loc[("Overall Gini", ""), 2013] == r.summary.loc[2013, "G"]
+
+
+# ---------------------------------------------------------------------------
+# Bootstrap
+# ---------------------------------------------------------------------------
+def test_bootstrap_reproducible_and_complete(provinces_panel, capsys):
+    a = dagum_gini(provinces_panel, "D", bootstrap=60, seed=11, progress=False)
+    assert capsys.readouterr().err == ""  # progress bar off
+    b = dagum_gini(provinces_panel, "D", bootstrap=60, seed=11, progress=True)
+    assert "Dagum bootstrap" in capsys.readouterr().err
+    c = dagum_gini(provinces_panel, "D", bootstrap=60, seed=12, progress=False)
+    pd.testing.assert_frame_equal(a.ci, b.ci)
+    assert not np.allclose(a.ci["se"], c.ci["se"])
+    # every component, every within group and every pair, every year
+    per_year = 7 + 4 + 6
+    assert len(a.ci) == 5 * per_year and a.ci[["se", "lower", "upper"]].notna().all().all()
+    assert (a.ci["lower"] <= a.ci["upper"]).all()
+    est = a.ci[(a.ci.statistic == "G")].set_index("year")["estimate"]
+    pd.testing.assert_series_equal(est, a.summary["G"], check_names=False)
+
+
+def test_bootstrap_resamples_within_groups():
+    g = np.array([0, 0, 0, 1, 1, 2, 2, 2, 2])
+    ix = _bootstrap_indices(np.random.default_rng(0), g, 500)
+    assert ix.shape == (500, 9)
+    assert np.array_equal(g[ix], np.broadcast_to(g, ix.shape))  # group sizes and membership kept
+    assert len(np.unique(ix[:, :3])) == 3  # draws cover the group, with replacement
+
+
+# ---------------------------------------------------------------------------
+# Bad input
+# ---------------------------------------------------------------------------
+def test_input_never_modified(provinces_panel):
+    before = provinces_panel.copy()
+    dagum_gini(provinces_panel, "D", bootstrap=5, seed=0, progress=False)
+    theil(provinces_panel, "D")
+    pd.testing.assert_frame_equal(provinces_panel, before)
+
+
+def test_non_positive_values_name_rows(provinces_panel):
+    df = provinces_panel.copy()
+    df.loc[3, "D"] = 0.0
+    df.loc[7, "D"] = -1.0
+    with pytest.raises(ValueError, match=r"non-positive at 2 \(province, year\) row\(s\): \[\('北京', 2015\), \('天津', 2014\)\]"):
+        dagum_gini(df, "D")
+
+
+def test_missing_values_name_rows(provinces_panel):
+    df = provinces_panel.copy()
+    df.loc[0, "D"] = np.nan
+    with pytest.raises(ValueError, match=r"missing or non-finite values in value column 'D'.*\('北京', 2012\)"):
+        dagum_gini(df, "D")
+    with pytest.raises(ValueError, match=r"column 'E' not found"):
+        dagum_gini(df, "E")
+
+
+def test_unknown_group_column(provinces_panel):
+    with pytest.raises(ValueError, match=r"unknown group column 'zone'"):
+        dagum_gini(provinces_panel, "D", group="zone")
+    cities = provinces_panel.assign(province="city" + provinces_panel["province"])
+    with pytest.raises(ValueError, match=r"group='region4' .* not provinces"):
+        dagum_gini(cities, "D")
+    with pytest.raises(ValueError, match=r"no entry for unit\(s\) \['新疆'\]"):
+        dagum_gini(provinces_panel, "D", group={u: "x" for u in provinces_panel.province if u != "新疆"})
+
+
+def test_single_member_group_warns():
+    df = pd.DataFrame({"unit": list("abcd"), "year": 2020, "y": [1.0, 2, 3, 4], "grp": list("AAAB")})
+    with pytest.warns(UserWarning, match=r"group 'B' has a single member in year 2020 \('d'\)"):
+        r = dagum_gini(df, "y", group="grp", unit="unit")
+    assert r.within.loc[2020, "B"] == 0.0
+    s = r.summary.loc[2020]
+    assert s["G"] == pytest.approx(s["G_w"] + s["G_nb"] + s["G_t"])
+
+
+def test_duplicated_rows(provinces_panel):
+    with pytest.raises(ValueError, match=r"duplicated \(province, year\) rows"):
+        dagum_gini(pd.concat([provinces_panel, provinces_panel.iloc[[0]]]), "D")
+
+
+# ---------------------------------------------------------------------------
+# Theil, CV, regional means
+# ---------------------------------------------------------------------------
+def test_theil_identities_and_hand_values(provinces_panel):
+    r = theil(provinces_panel, "D")
+    s = r.summary
+    assert np.allclose(s["T"], s["T_within"] + s["T_between"], rtol=1e-12)
+    assert np.allclose(s["L"], s["L_within"] + s["L_between"], rtol=1e-12)
+    assert (s[["T", "L", "T_between", "L_between"]] >= 0).all().all()
+    # two units 1 and 3: ȳ = 2, T = ½(½ ln ½ + 3/2 ln 3/2), L = ½(ln 2 + ln 2/3)
+    two = pd.DataFrame({"u": ["a", "b"], "year": 1, "y": [1.0, 3.0], "g": ["x", "y"]})
+    t2 = theil(two, "y", group="g", unit="u").summary.iloc[0]
+    assert t2["T"] == pytest.approx(0.5 * (0.5 * math.log(0.5) + 1.5 * math.log(1.5)))
+    assert t2["L"] == pytest.approx(0.5 * (math.log(2) + math.log(2 / 3)))
+    assert t2["T_within"] == 0 and t2["T_between"] == pytest.approx(t2["T"])  # singletons: all between
+    equal = theil(two.assign(y=2.0), "y", group="g", unit="u").summary.iloc[0]
+    assert equal["T"] == 0 and equal["L"] == 0
+
+
+def test_theil_weights_equal_replication():
+    df = pd.DataFrame({"u": list("abcd"), "year": 1, "y": [1.0, 2, 5, 7], "g": list("xxyy"), "w": [1, 3, 2, 1]})
+    rep = df.loc[df.index.repeat(df["w"])].reset_index(drop=True).assign(u=lambda d: [f"u{i}" for i in range(len(d))])
+    a = theil(df, "y", group="g", unit="u", weights="w").summary
+    b = theil(rep, "y", group="g", unit="u").summary
+    pd.testing.assert_frame_equal(a, b)
+
+
+def test_cv_nation_and_groups(provinces_panel):
+    cv = coefficient_of_variation(provinces_panel, "D", group="region4")
+    assert list(cv.columns) == ["Nation", *REGION4]
+    y = provinces_panel[provinces_panel.year == 2014]["D"]
+    assert cv.loc[2014, "Nation"] == pytest.approx(y.std(ddof=0) / y.mean())
+    assert list(coefficient_of_variation(provinces_panel, "D").columns) == ["Nation"]
+
+
+def test_regional_means_and_growth(provinces_panel):
+    m = regional_means(provinces_panel, "D")
+    region = dict(zip(sc.province_table()["short_zh"], sc.province_table()["region4"]))
+    expected = provinces_panel.assign(r=provinces_panel.province.map(region)).pivot_table(
+        index="year", columns="r", values="D", aggfunc="mean")
+    assert np.allclose(m.levels[list(REGION4)], expected[list(REGION4)])
+    assert np.allclose(m.levels["Nation"], provinces_panel.groupby("year")["D"].mean())
+    assert m.growth.loc[2013, "East"] == pytest.approx(100 * (m.levels.loc[2013, "East"] / m.levels.loc[2012, "East"] - 1))
+    assert m.growth.loc[2012].isna().all()
+    s = m.summary.loc["West"]
+    assert (1 + s["annual_growth_pct"] / 100) ** 4 == pytest.approx(s["last"] / s["first"])
+    assert s["mean"] == pytest.approx(m.levels["West"].mean())

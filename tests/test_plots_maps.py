@@ -1,0 +1,178 @@
+"""Maps and charts (issue 4): figure contents — axes, legend entries, colours — not pixels."""
+import matplotlib
+
+matplotlib.use("Agg")
+
+import matplotlib.pyplot as plt  # noqa: E402
+import numpy as np  # noqa: E402
+import pandas as pd  # noqa: E402
+import pytest  # noqa: E402
+from matplotlib.colors import to_rgba  # noqa: E402
+
+import spatialccd as sc  # noqa: E402
+from spatialccd import autocorrelation as ac  # noqa: E402
+from spatialccd.plots import charts, maps, style  # noqa: E402
+from spatialccd.weights import IslandWarning  # noqa: E402
+
+EN = style.LISA_LABELS["en"]
+
+
+@pytest.fixture(autouse=True)
+def _close():
+    yield
+    plt.close("all")
+
+
+@pytest.fixture(scope="module")
+def panel():
+    lat = sc.weights.centroids()["lat"]
+    rng = np.random.default_rng(1)
+    frames = [pd.DataFrame({"province": lat.index, "year": y,
+                            "D": np.clip(0.1 + 0.012 * lat.to_numpy() + 0.04 * rng.standard_normal(31)
+                                         + 0.02 * i, 0, 1)})
+              for i, y in enumerate((2012, 2017, 2023))]
+    return pd.concat(frames, ignore_index=True)
+
+
+def collections_by_gid(ax):
+    return {c.get_gid(): c for c in ax.collections if c.get_gid()}
+
+
+def legend_texts(legend):
+    return [t.get_text() for t in legend.get_texts()]
+
+
+def test_lisa_map_fixed_colours_and_full_legend(panel):
+    with pytest.warns(IslandWarning):
+        w = sc.weights.contiguity(islands="keep")
+    res = ac.lisa(panel[panel.year == 2023].set_index("province")["D"], w, permutations=999, seed=1)
+    ax = maps.lisa_map(res, lang="en")
+    present = set(res["cluster"].astype(str))
+    got = collections_by_gid(ax)
+    assert set(got) == present and "isolated" in present
+    for cat, coll in got.items():
+        np.testing.assert_allclose(coll.get_facecolor()[0], to_rgba(style.LISA_COLOURS[cat]))
+        assert len(coll.get_paths()) >= (res["cluster"] == cat).sum()  # multipolygons add paths
+    assert got["isolated"].get_hatch() == style.LISA_HATCH["isolated"]
+    leg = ax.get_legend()
+    assert legend_texts(leg) == [EN[c] for c in ac.CLUSTERS]  # every category, fixed order
+    for patch, cat in zip(leg.get_patches(), ac.CLUSTERS):
+        np.testing.assert_allclose(patch.get_facecolor(), to_rgba(style.LISA_COLOURS[cat]))
+    assert any(t.get_text() == sc.MAP_DISCLAIMER for t in ax.figure.texts)
+
+
+def test_lisa_small_multiples_share_one_legend(panel):
+    w = sc.weights.contiguity()
+    res = ac.lisa_by_year(panel, "D", w, permutations=199, seed=2)
+    fig = maps.lisa_maps_by_year(res, years=[2012, 2023], lang="en", north_arrow=True, scale_bar=True)
+    assert len(fig.axes) == 2
+    assert [ax.get_title() for ax in fig.axes] == ["2012", "2023"]
+    assert len(fig.legends) == 1 and legend_texts(fig.legends[0]) == [EN[c] for c in ac.CLUSTERS]
+    assert all(ax.get_legend() is None for ax in fig.axes)
+    for ax, year in zip(fig.axes, (2012, 2023)):
+        counts = res.loc[year, "cluster"].astype(str).value_counts()
+        for cat, coll in collections_by_gid(ax).items():
+            np.testing.assert_allclose(coll.get_facecolor()[0], to_rgba(style.LISA_COLOURS[cat]))
+            assert cat in counts
+        assert any(line.get_gid() == "scale_bar" for line in ax.lines)
+        assert any(t.get_gid() == "north_arrow" for t in ax.texts)
+    with pytest.raises(ValueError, match="years not in the result"):
+        maps.lisa_maps_by_year(res, years=[1999])
+
+
+def test_choropleth_user_bins_and_labels():
+    gdf = sc.provinces()
+    gdf["D"] = np.linspace(0.21, 0.79, 31)
+    gdf.loc["54", "D"] = np.nan
+    bins = [0.3, 0.4, 0.5, 0.6, 0.7, 0.8]
+    names = ["中度失调", "轻度失调", "濒临失调", "勉强协调", "初级协调", "中级协调"]
+    ax = maps.choropleth(gdf, "D", scheme="user", bins=bins, labels=names, lang="en")
+    texts = legend_texts(ax.get_legend())
+    assert texts == names + ["No data"]
+    got = collections_by_gid(ax)
+    assert "no_data" in got and len(got["no_data"].get_paths()) >= 1
+    cls = np.searchsorted(bins, gdf["D"].dropna().to_numpy())
+    assert {f"class{c}" for c in np.unique(cls)} | {"no_data"} == set(got)
+    assert gdf.crs.is_geographic  # the user's frame was projected on a copy
+
+
+@pytest.mark.parametrize("scheme", ["quantiles", "natural_breaks"])
+def test_choropleth_by_year_shared_classes(panel, scheme):
+    fig = maps.choropleth_by_year(panel, "D", scheme=scheme, k=4, lang="en", ncols=2)
+    assert len(fig.axes) == 3  # the empty fourth cell is removed
+    assert len(fig.legends) == 1 and len(legend_texts(fig.legends[0])) == 4
+    upper, _ = maps.classify(panel["D"], scheme=scheme, k=4)
+    colours = [p.get_facecolor() for p in fig.legends[0].get_patches()]
+    for ax, year in zip(fig.axes, (2012, 2017, 2023)):
+        v = panel[panel.year == year]["D"].to_numpy()
+        for c in np.unique(np.searchsorted(upper, v)):
+            np.testing.assert_allclose(collections_by_gid(ax)[f"class{c}"].get_facecolor()[0], colours[c])
+    assert sum(t.get_text() == sc.MAP_DISCLAIMER for t in fig.texts) == 1
+
+
+def test_classify_schemes_and_errors():
+    y = np.array([1.0, 2, 3, 10, 11, 12, 30, 31, 32])
+    upper, labs = maps.classify(y, scheme="natural_breaks", k=3)
+    np.testing.assert_allclose(upper, [3, 12, 32])
+    assert labs[0] == "1 – 3"
+    with pytest.raises(ValueError, match="exceed the last bin"):
+        maps.classify(y, scheme="user", bins=[5, 20])
+    with pytest.raises(ValueError, match="strictly increasing"):
+        maps.classify(y, scheme="user", bins=[5, 5, 40])
+    with pytest.raises(ValueError, match="scheme must be"):
+        maps.classify(y, scheme="jenks")
+
+
+def test_moran_scatter_contents(panel):
+    w = sc.weights.contiguity()
+    v = panel[panel.year == 2017].set_index("province")["D"]
+    ax = charts.moran_scatter(v, w, permutations=199, seed=0, unit_labels=True, lang="en")
+    res = ac.lisa(v, w, permutations=199, seed=0)
+    moran_i = ac.moran(v, w, permutations=0)["I"]
+    points = sum(len(c.get_offsets()) for c in ax.collections)
+    assert points == 31
+    fit = next(line for line in ax.lines if line.get_gid() == "fit")
+    (x0, x1), (y0, y1) = fit.get_xdata(), fit.get_ydata()
+    assert (y1 - y0) / (x1 - x0) == pytest.approx(moran_i)  # row-standardised, no isolates
+    assert ax.get_title() == f"Moran's I = {moran_i:.4f}"
+    for coll in ax.collections:
+        cat = coll.get_gid()
+        np.testing.assert_allclose(coll.get_facecolor()[0], to_rgba(style.LISA_COLOURS[cat]))
+        assert len(coll.get_offsets()) == (res["cluster"] == cat).sum()
+    names = {t.get_text() for t in ax.texts}
+    assert {"Beijing", "Hainan"} <= names
+    assert ax.get_xlabel() == "Standardised value"
+
+
+def test_language_auto_and_override(monkeypatch, panel):
+    monkeypatch.setattr(style, "find_cjk_font", lambda: None)
+    assert style.resolve_lang(None) == "en"
+    monkeypatch.setattr(style, "find_cjk_font", lambda: "DejaVu Sans")
+    assert style.resolve_lang("auto") == "zh"
+    assert style.resolve_lang("en") == "en"
+    res = ac.lisa(panel[panel.year == 2012].set_index("province")["D"], sc.weights.contiguity(),
+                  permutations=99, seed=0)
+    ax = maps.lisa_map(res)  # auto → Chinese because a "CJK font" is reported
+    assert legend_texts(ax.get_legend())[0] == "高-高集聚"
+    ax = charts.moran_scatter(res["value"], sc.weights.contiguity(), permutations=99, seed=0,
+                              unit_labels=True)
+    assert ax.get_xlabel() == "标准化值" and "北京" in {t.get_text() for t in ax.texts}
+    monkeypatch.setattr(style, "find_cjk_font", lambda: None)
+    with pytest.warns(UserWarning, match="no CJK font"):
+        assert style.resolve_lang("zh") == "zh"
+    with pytest.raises(ValueError, match="lang must be"):
+        style.resolve_lang("fr")
+
+
+def test_save_figure_formats(tmp_path, panel):
+    res = ac.lisa(panel[panel.year == 2012].set_index("province")["D"], sc.weights.contiguity(),
+                  permutations=99, seed=0)
+    fig = maps.lisa_map(res, lang="en").figure
+    paths = style.save_figure(fig, tmp_path / "sub" / "lisa", formats=["png", "svg", "pdf"], dpi=150)
+    assert [p.suffix for p in paths] == [".png", ".svg", ".pdf"]
+    heads = [p.read_bytes()[:8] for p in paths]
+    assert heads[0].startswith(b"\x89PNG") and heads[2].startswith(b"%PDF")
+    assert b"<svg" in paths[1].read_bytes()[:2000]
+    assert style.save_figure(fig, tmp_path / "one.pdf") == [tmp_path / "one.pdf"]
+    with pytest.raises(ValueError, match="png, svg or pdf"):
+        style.save_figure(fig, tmp_path / "x.jpg")
