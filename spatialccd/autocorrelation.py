@@ -72,7 +72,7 @@ _CHUNK_ELEMENTS = 2_000_000  # cap on n × permutations held in memory at once
 # ---------------------------------------------------------------------------
 # input handling (labels → arrays)
 # ---------------------------------------------------------------------------
-def _check_array(x: np.ndarray, ids: pd.Index, what: str) -> None:
+def _check_array(x: np.ndarray, what: str) -> None:
     if x.size < 3:
         raise ValueError(f"{what}: {x.size} unit(s); spatial autocorrelation needs at least 3")
     if np.ptp(x) <= 1e-12 * max(1.0, float(np.abs(x).max())):
@@ -110,7 +110,7 @@ def _cross_section(values: pd.Series | np.ndarray, w: Graph) -> tuple[np.ndarray
     if bad.any():
         raise ValueError(f"missing or non-finite values for unit(s) {ids[bad].tolist()}")
     W = _w_matrix(w, ids)
-    _check_array(x, ids, "values")
+    _check_array(x, "values")
     return x, W, ids
 
 
@@ -131,7 +131,7 @@ def _panel(data: pd.DataFrame, column: str, w: Graph, unit: str, time: str):
     X = panel.matrix(column)  # raises naming (unit, year) cells that are missing
     W = _w_matrix(w, panel.units)
     for t, year in enumerate(panel.times):
-        _check_array(X[:, t], panel.units, f"{column!r} in {year}")
+        _check_array(X[:, t], f"{column!r} in {year}")
     return panel, X, W
 
 
@@ -521,11 +521,11 @@ def lisa(values: pd.Series | np.ndarray, w: Graph, *, permutations: int = 9999, 
     Analytical moments under randomisation (w_i = Σ_j w_ij, w_i(2) = Σ_j w_ij²,
     b2 = (Σz⁴/n)/m2²):
 
-    ``moments="conditional"`` (default; z_i held fixed, Sokal et al. 1998; the
-    default of ``spdep::localmoran`` since 1.1-8):
+    ``moments="conditional"`` (default; z_i held fixed, Sokal et al. 1998; spdep
+    ``localmoran(conditional=TRUE)``, esda ``EIc``/``VIc``):
         E[I_i] = −z_i² w_i / ((n − 1) m2),
         Var[I_i] = (z_i/m2)² · n/(n − 2) · (w_i(2) − w_i²/(n − 1)) · (m2 − z_i²/(n − 1)).
-    ``moments="total"`` (Anselin 1995, eq. 13–14; spdep ``conditional=FALSE``):
+    ``moments="total"`` (Anselin 1995, eq. 13–14; spdep ``conditional=FALSE``, esda ``EI``/``VI``):
         E[I_i] = −w_i / (n − 1),
         Var[I_i] = w_i(2)(n − b2)/(n − 1) + (w_i² − w_i(2))(2b2 − n)/((n − 1)(n − 2)) − E[I_i]².
 

@@ -143,7 +143,7 @@ def _block_lp(x: np.ndarray, y: np.ndarray, units: np.ndarray, *, orientation: O
         lower[:p], upper[:p] = -np.inf, np.inf
         c[:p] = 1.0 if inp else -1.0
     else:
-        lower[:p], upper[:p] = theta * (1 - 1e-9), theta * (1 + 1e-9)   # θ* up to solver round-off
+        lower[:p] = upper[:p] = theta
         slack_mask = np.r_[np.zeros(n), np.ones(m + s)]
         c[p:] = -np.tile(slack_mask, p)
     res = linprog(c, A_ub=a_ub, b_ub=b_ub, A_eq=a_eq, b_eq=b_eq, bounds=np.c_[lower, upper], method="highs",

@@ -218,6 +218,7 @@ def test_local_moran_moments_equal_exhaustive_enumeration(small_graph, moments):
     np.testing.assert_allclose(res["p_norm_two_sided"], 2 * stats.norm.sf(np.abs(res["z_I"])))
 
 
+@pytest.mark.filterwarnings("ignore:The alternative hypothesis:DeprecationWarning")
 def test_lisa_agrees_with_esda_and_global_moran(columbus, col_w):
     """esda's moments (EI, VI total; EIc, VIc conditional) use m2 = Σz²/n like spdep and
     us, but its ``Is`` divides by n − 1: Is = I_i · (n − 1)/n."""

@@ -99,7 +99,7 @@ def test_super_efficiency_andersen_petersen_by_hand():
     np.testing.assert_allclose(r.super_efficiency[["A", "B"]], r.efficiency[["A", "B"]])
     # BCC input-oriented super-efficiency of H (largest sales) is infeasible: NaN and a warning
     with pytest.warns(RuntimeWarning, match=r"infeasible.*\['H'\]"):
-        s = dea(EMPLOYEES.assign(x=1.0), SALES, model="bcc", super_efficiency=True).super_efficiency
+        s = quiet_dea(EMPLOYEES, SALES, model="bcc", super_efficiency=True).super_efficiency
     assert np.isnan(s["H"])
 
 
@@ -143,8 +143,8 @@ def test_properties(random_data, orientation):
     assert (r.bcc >= r.ccr - 1e-9).all() and (r.scale_efficiency <= 1 + 1e-9).all()
     eff = r.efficient
     assert eff.any()
-    assert np.allclose(r.efficiency[eff], 1) and np.allclose(r.slacks_input[eff], 0, atol=1e-7)
-    assert np.allclose(r.slacks_output[eff], 0, atol=1e-7)
+    assert np.allclose(r.efficiency[eff], 1) and np.allclose(r.slacks_input[eff], 0, atol=1e-6)
+    assert np.allclose(r.slacks_output[eff], 0, atol=1e-6)
     assert set(r.rts) <= {"crs", "irs", "drs"} and (r.rts[np.isclose(r.ccr, r.bcc)] == "crs").all()
     # the λ-combination of peers reproduces the targets
     np.testing.assert_allclose(r.lambdas.to_numpy() @ x.to_numpy(), r.targets_input, atol=1e-6)

@@ -102,7 +102,7 @@ class EntropyWeights(_Objective):
     ``information_`` holds dⱼ, ``entropy_`` eⱼ.  Shannon (1948) entropy as an
     importance measure follows Zeleny (1982, *Multiple Criteria Decision
     Making*, McGraw-Hill); the steps are those of Zhang & Ouyang (2025, seed
-    003) and Li et al. (seed 004).  X' must be non-negative (range
+    003) and seed 004.  X' must be non-negative (range
     standardisation; z-scores are rejected).
     """
 

@@ -1,0 +1,243 @@
+"""The study runner end to end (demo study into tmp_path), its TOML validation, the CLI and the demo data."""
+from __future__ import annotations
+
+import base64
+import hashlib
+from html.parser import HTMLParser
+from pathlib import Path
+
+import numpy as np
+import openpyxl
+import pytest
+
+import spatialccd as sc
+from spatialccd.cli import main
+from spatialccd.datasets import demo_study_path
+from spatialccd.study import Study
+
+EXPECTED_SECTIONS = ["data", "evaluation", "coordination", "weights", "moran", "lisa", "dagum", "kde", "sdm",
+                     "settings", "run-log"]
+
+
+class _Collector(HTMLParser):
+    """Collects ids, in-page links, images and text; records tags left open."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.ids, self.links, self.images, self.stack, self.text = set(), [], [], [], []
+
+    def handle_starttag(self, tag, attrs):
+        a = dict(attrs)
+        if "id" in a:
+            self.ids.add(a["id"])
+        if tag == "a" and a.get("href", "").startswith("#"):
+            self.links.append(a["href"][1:])
+        if tag == "img":
+            self.images.append(a.get("src", ""))
+        if tag not in ("meta", "img", "br", "link", "hr"):
+            self.stack.append(tag)
+
+    def handle_endtag(self, tag):
+        assert self.stack and self.stack[-1] == tag, f"</{tag}> closes <{self.stack[-1] if self.stack else None}>"
+        self.stack.pop()
+
+    def handle_data(self, data):
+        self.text.append(data)
+
+
+def _fast_demo_text() -> str:
+    text = demo_study_path().read_text(encoding="utf-8")
+    return text.replace("permutations = 999", "permutations = 99").replace("n_draws = 1000", "n_draws = 200")
+
+
+@pytest.fixture(scope="module")
+def demo_run(tmp_path_factory):
+    out = tmp_path_factory.mktemp("demo") / "out"
+    study = Study.from_string(_fast_demo_text(), source="demo_study.toml")
+    return study, study.run(out, quiet=True)
+
+
+def test_demo_report_is_complete_html(demo_run):
+    _study, result = demo_run
+    html = result.report_path.read_text(encoding="utf-8")
+    parser = _Collector()
+    parser.feed(html)
+    parser.close()
+    assert parser.stack == []  # every tag closed
+    for section in EXPECTED_SECTIONS:
+        assert section in parser.ids, section
+        assert section in parser.links, f"table of contents lacks {section}"
+    assert set(parser.links) <= parser.ids  # no dangling links
+    text = " ".join(parser.text)
+    assert "SIMULATED" in text and sc.MAP_DISCLAIMER in text and f"spatialccd {sc.__version__}" in text
+    # every figure is embedded, byte for byte the PNG written beside the report
+    embedded = [base64.b64decode(src.split(",", 1)[1]) for src in parser.images]
+    assert all(src.startswith("data:image/png;base64,") for src in parser.images)
+    assert len(embedded) == len(result.figures) >= 2
+    for fig in result.figures.values():
+        assert (result.output / "figures" / f"{fig.name}.png").read_bytes() in embedded
+    # every table appears
+    for name in result.tables:
+        assert f'id="tbl-{name}"' in html
+
+
+def test_demo_outputs_on_disk(demo_run):
+    study, result = demo_run
+    out = result.output
+    names = list(result.tables)
+    assert {"descriptives", "weights", "ccd", "moran", "lisa_clusters", "dagum", "sdm", "sdm_recovery"} <= set(names)
+    assert openpyxl.load_workbook(out / "tables.xlsx", read_only=True).sheetnames == names
+    for name in names:
+        assert (out / "tables" / f"{name}.csv").stat().st_size > 0
+        assert (out / "tables" / f"{name}.tex").read_text().startswith(r"\begin{table}")
+    for name in result.figures:
+        assert (out / "figures" / f"{name}.png").read_bytes().startswith(b"\x89PNG")
+        assert "<svg" in (out / "figures" / f"{name}.svg").read_text()
+    assert (out / "settings.toml").read_text(encoding="utf-8") == study.text
+    log = (out / "run.log").read_text()
+    assert "sdm: done" in log and "moran: done" in log
+    assert not list(out.rglob("*.tmp"))
+
+
+def test_demo_study_results_are_sensible(demo_run):
+    _study, result = demo_run
+    d = result.data
+    assert d["D"].between(0, 1).all() and {"C", "T", "D", "grade", "health", "digital"} <= set(d.columns)
+    recovery = result.tables["sdm_recovery"].frame
+    truth = sc.demo_truth()
+    assert recovery.loc["rho", "true"] == truth["rho"]
+    # the SDM recovers the simulated β within 3 standard errors
+    for k, b in truth["beta"].items():
+        assert abs(recovery.loc[k, "estimate"] - b) < 3 * recovery.loc[k, "se"], k
+
+
+def test_output_folder_is_not_silently_overwritten(demo_run, tmp_path):
+    study, result = demo_run
+    with pytest.raises(FileExistsError, match="overwrite"):
+        study.run(result.output, quiet=True)
+
+
+def _small_study(tmp_path: Path, extra: str = "") -> Path:
+    rows = sc.load_demo()
+    rows = rows[rows["year"] >= 2021][["province", "year", "beds_per_1k", "oop_share", "internet_share",
+                                       "rural_urban_net_gap"]]
+    names = sc.province_table()["name_zh"]
+    rows = rows.assign(province=rows["province"].map(names))  # users' files carry names, not codes
+    rows.to_csv(tmp_path / "panel.csv", index=False)
+    (tmp_path / "study.toml").write_text(f"""
+title = "Small <script>alert(1)</script> study"
+[data]
+path = "panel.csv"
+[indicators.health]
+beds_per_1k = "+"
+oop_share = "-"
+[indicators.digital]
+internet_share = "+"
+rural_urban_net_gap = "-"
+[evaluation]
+shift = 0.0001
+[moran]
+permutations = 9
+{extra}
+""", encoding="utf-8")
+    return tmp_path / "study.toml"
+
+
+def test_user_study_reads_files_without_modifying_them(tmp_path):
+    path = _small_study(tmp_path)
+    digest = hashlib.sha256((tmp_path / "panel.csv").read_bytes()).hexdigest()
+    result = Study.from_toml(path).run(tmp_path / "out", quiet=True)
+    assert hashlib.sha256((tmp_path / "panel.csv").read_bytes()).hexdigest() == digest
+    html = result.report_path.read_text(encoding="utf-8")
+    assert "<script>alert(1)</script>" not in html and "&lt;script&gt;alert(1)&lt;/script&gt;" in html
+    assert 'id="simulated-notice"' not in html
+    assert set(result.data["province"]) == set(sc.province_table().index)
+    again = Study.from_toml(path).run(tmp_path / "out", overwrite=True, quiet=True)
+    assert again.report_path == result.report_path
+
+
+def test_output_may_not_clobber_inputs(tmp_path):
+    path = _small_study(tmp_path)
+    (tmp_path / "panel.csv").rename(tmp_path / "run.log")  # an input named like an output
+    path.write_text(path.read_text(encoding="utf-8").replace('"panel.csv"', '"run.log"'), encoding="utf-8")
+    with pytest.raises(ValueError, match="overwrite input"):
+        Study.from_toml(path).run(tmp_path, overwrite=True, quiet=True)
+
+
+def test_cli_run_and_refusal(tmp_path, capsys):
+    path = _small_study(tmp_path)
+    assert main(["run", str(path), "-o", str(tmp_path / "cli"), "--quiet"]) == 0
+    assert "report written to" in capsys.readouterr().out
+    assert main(["run", str(path), "-o", str(tmp_path / "cli"), "--quiet"]) == 2
+    assert "not empty" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize("text, message", [
+    ("[data]\ndemo = true\n[colour]\nx = 1\n", r"unknown key\(s\) \['colour'\]; allowed top-level keys: .*moran"),
+    ("[data]\ndemo = true\n[moran]\npermutation = 9\n",
+     r"\[moran\] unknown key\(s\) \['permutation'\]; allowed keys: column, permutations, seed"),
+    ("[data]\ndemo = true\n[sdm]\nformula = 'y ~ x'\neffects = 'both'\n",
+     r"\[sdm\] effects = 'both' is not allowed; allowed values: individual, time, twoways"),
+    ("[data]\ndemo = true\n[moran]\npermutations = '99'\n", r"\[moran\] permutations must be an integer"),
+    ("[data]\ndemo = true\n[moran]\npermutations = true\n", r"\[moran\] permutations must be an integer"),
+    ("[data]\ndemo = true\n[sdm]\neffects = 'time'\n", r"\[sdm\] missing required key\(s\) \['formula'\]"),
+    ("[moran]\n", r"missing \[data\]"),
+    ("[data]\ndemo = true\npath = 'x.csv'\n", r"exactly one of demo = true, path or paths"),
+    ("[data]\nformat = 'json'\npath = 'x'\n", r"\[data\] format = 'json' is not allowed; allowed values: long, wide, nbs"),
+    ("[data]\ndemo = true\nyears = [2012]\n", r"years must be \[first, last\]"),
+    ("[data]\ndemo = true\n[lisa]\nyears = [2012, '2013']\n", r"\[lisa\] years\[1\] must be an integer"),
+    ("[data]\ndemo = true\n[indicators.a]\nx = 'up'\n", r"\[indicators\] indicator 'x'"),
+    ("[data]\ndemo = true\n[coordination]\n", r"\[coordination\] needs an \[indicators\] table"),
+    ("[data]\ndemo = true\n[indicators.a]\nx = '+'\n[indicators.b]\ny = '-'\n[coordination]\nalpha = [1.0]\n",
+     r"alpha has 1 values for 2 subsystems"),
+    ("[data\n", r"not valid TOML"),
+])
+def test_toml_validation_messages(text, message):
+    with pytest.raises(ValueError, match=message):
+        Study.from_string(text, source="study.toml")
+
+
+def test_run_time_errors_name_the_key(tmp_path):
+    path = _small_study(tmp_path, extra='column = "nonexistent"')
+    with pytest.raises(ValueError, match=r"\[moran\] column = 'nonexistent'"):
+        Study.from_toml(path).run(tmp_path / "out", quiet=True)
+    with pytest.raises(FileNotFoundError, match="nope.toml"):
+        Study.from_toml(tmp_path / "nope.toml")
+
+
+# -- the simulated demo panel ---------------------------------------------------
+
+def test_demo_panel_shape_and_indicator_system():
+    df = sc.load_demo()
+    assert df.shape[0] == 31 * 12 and set(df["year"]) == set(range(2012, 2024))
+    assert set(df["province"]) == set(sc.province_table().index)
+    spec = sc.demo_indicators()
+    for subsystem, block in spec.groupby("subsystem"):
+        assert len(block) >= 6, subsystem
+        assert set(block["direction"]) == {"positive", "negative"}, subsystem
+    assert set(spec["indicator"]) <= set(df.columns)
+    study = Study.from_toml(demo_study_path())
+    assert study.spec["indicators"].names == spec["indicator"].tolist()
+    assert "SIMULATED" in sc.load_demo.__doc__ and "not statistics of China" in sc.load_demo.__doc__
+
+
+def test_demo_panel_is_reproducible_from_its_script():
+    from spatialccd.datasets.make_demo import simulate
+
+    fresh, shipped = simulate(), sc.load_demo()
+    assert list(fresh.columns) == list(shipped.columns)
+    assert (fresh["province"] == shipped["province"]).all()
+    np.testing.assert_allclose(fresh.drop(columns="province").to_numpy(float),
+                               shipped.drop(columns="province").to_numpy(float), rtol=1e-9, atol=1e-3)
+
+
+def test_demo_truth_matches_the_process():
+    truth = sc.demo_truth()
+    assert truth["formula"] == "outcome ~ lngdp + edu + aged65 + urban + gov_digital"
+    eff = truth["effects"]
+    # row-standardised W: total effect = (β + θ) / (1 − ρ)
+    for k in truth["regressors"]:
+        assert eff.loc[k, "total"] == pytest.approx((truth["beta"][k] + truth["theta"][k]) / (1 - truth["rho"]))
+    assert (eff["direct"] + eff["indirect"] - eff["total"]).abs().max() < 1e-12
+    study = Study.from_toml(demo_study_path())
+    assert study.spec["sdm"]["formula"] == truth["formula"]
