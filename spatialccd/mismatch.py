@@ -134,7 +134,7 @@ def ideal_allocation(resources, demand, outputs, *, totals=None,
     and piecewise linear in q because the total — hence the mean — is fixed, so
     the absolute values are linearised with one auxiliary variable per pair.
     The sum of Ginis is flat over faces, so a second stage picks, among
-    allocations within 1e-7 of the minimum, the one closest to the observed
+    allocations within 1e-9 of the minimum, the one closest to the observed
     allocation: min Σ_k Σ_i |Q_ik − P_ik| / P_ik (the least redistribution; a
     linear stand-in for the health distance, which divides by the unknown Q).
 
@@ -225,11 +225,11 @@ def ideal_allocation(resources, demand, outputs, *, totals=None,
     gini = np.zeros(nvar)
     gini[iu:iv] = (d[ii][:, jj] * d[ll][:, jj]).T.ravel()
     g_star = solve(gini, a_ub, b_ub).fun
-    # stage 2: least redistribution Σ|Q − P|/P among allocations with Σ Gini ≤ G* (+1e-7)
+    # stage 2: least redistribution Σ|Q − P|/P among allocations with Σ Gini ≤ G* (+1e-9)
     closest = np.zeros(nvar)
     closest[iv:] = (total[:, None] / p.T).ravel()
     sol = solve(closest, sparse.vstack([a_ub, sparse.csr_matrix(gini)]),
-                np.r_[b_ub, g_star + 1e-7 * max(1.0, g_star)]).x
+                np.r_[b_ub, g_star + 1e-9 * max(1.0, g_star)]).x
     q = sol[:nq].reshape(K, n).T * total
     return IdealAllocation(
         ideal=pd.DataFrame(q, index=units, columns=rcols),

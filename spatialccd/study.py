@@ -33,6 +33,8 @@ unless ``overwrite=True``.
 """
 from __future__ import annotations
 
+import json
+import re
 import time as _time
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -117,6 +119,24 @@ def _check_value(where: str, value, opt: _Opt):
     return float(value) if opt.kind is float else value
 
 
+def _defaults(section: str) -> dict:
+    return {k: o.default for k, o in _SCHEMA[section].items()}
+
+
+def _toml_key(key: str) -> str:
+    return key if re.fullmatch(r"[A-Za-z0-9_-]+", key) else json.dumps(key, ensure_ascii=False)
+
+
+def _toml_value(value) -> str:
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, (int, float)):
+        return repr(value)
+    if isinstance(value, str):
+        return json.dumps(value, ensure_ascii=False)  # JSON string escapes are valid TOML basic strings
+    return "[" + ", ".join(_toml_value(v) for v in value) + "]"
+
+
 def _validate(raw: Mapping, source: str) -> dict:
     allowed = sorted([*_TOP, *_FREE, *_SCHEMA])
     unknown = [k for k in raw if k not in allowed]
@@ -156,10 +176,12 @@ def _validate(raw: Mapping, source: str) -> dict:
         if section in spec and "indicators" not in spec:
             raise ValueError(f"{source}: [{section}] needs an [indicators] table")
     if "indicators" in spec:
-        spec.setdefault("evaluation", {k: o.default for k, o in _SCHEMA["evaluation"].items()})
-    for name in ("coordination", "weights", "report"):
-        if name not in spec and (name != "coordination" or "indicators" in spec):
-            spec[name] = {k: o.default for k, o in _SCHEMA[name].items()}
+        spec.setdefault("evaluation", _defaults("evaluation"))
+        if len(spec["indicators"].subsystems) >= 2:
+            spec.setdefault("coordination", _defaults("coordination"))
+    if any(a in spec for a in ("moran", "lisa", "sdm")):
+        spec.setdefault("weights", _defaults("weights"))
+    spec.setdefault("report", _defaults("report"))
     if "coordination" in spec:
         n_sub = len(spec["indicators"].subsystems)
         if n_sub < 2:
@@ -206,8 +228,8 @@ class Study:
 
     Build with :meth:`from_toml` (a file; relative data paths resolve against
     its folder) or :meth:`from_string`.  ``spec`` holds the validated settings
-    with defaults filled in; ``text`` the TOML as given (shown in the report
-    and written to ``settings.toml``).
+    with defaults filled in; ``text`` the TOML as given.  The report and
+    ``settings.toml`` show :meth:`settings_toml`, the settings as run.
     """
 
     def __init__(self, spec: Mapping, *, text: str, base_dir: Path, source: str) -> None:
@@ -236,6 +258,31 @@ class Study:
     def __repr__(self) -> str:
         steps = [s for s in ("evaluation", "coordination", "moran", "lisa", "dagum", "kde", "sdm") if s in self.spec]
         return f"Study({self.spec['title']!r}, steps={steps})"
+
+    def settings_toml(self) -> str:
+        """The settings as run, defaults filled in and data paths absolute, as TOML.
+
+        The text is itself a valid study file (:meth:`from_string` reads it back).
+        """
+        lines = [f"# spatialccd {__version__}: settings of study {self.source!r}, defaults filled in",
+                 f"title = {_toml_value(self.spec['title'])}"]
+        data = dict(self.spec["data"])
+        files = [str(p) for p in self.input_files()]
+        data["path"], data["paths"] = (files[0], None) if data["path"] else (None, files or None)
+        lines += ["", "[data]"] + [f"{_toml_key(k)} = {_toml_value(v)}" for k, v in data.items() if v is not None]
+        if "indicators" in self.spec:
+            groups: dict[tuple[str, ...], list[str]] = {}
+            for ind in self.spec["indicators"].indicators:
+                where = (ind.subsystem,) if ind.criterion is None else (ind.subsystem, ind.criterion)
+                direction = _toml_value("+" if ind.direction > 0 else "-")
+                value = direction if ind.unit is None else f"{{ direction = {direction}, unit = {_toml_value(ind.unit)} }}"
+                groups.setdefault(where, []).append(f"{_toml_key(ind.name)} = {value}")
+            for where, entries in groups.items():
+                lines += ["", "[" + ".".join(["indicators", *map(_toml_key, where)]) + "]", *entries]
+        for name in (n for n in _SCHEMA if n != "data" and n in self.spec):
+            lines += ["", f"[{name}]"]
+            lines += [f"{_toml_key(k)} = {_toml_value(v)}" for k, v in self.spec[name].items() if v is not None]
+        return "\n".join(lines) + "\n"
 
     @property
     def simulated(self) -> bool:
@@ -624,11 +671,12 @@ def _write_outputs(study: Study, out: Path, sections: list[Section], runner: _Ru
     for f in figures.values():
         write_bytes(out / "figures" / f"{f.name}.png", f.png)
         write_text(out / "figures" / f"{f.name}.svg", f.svg)
-    write_text(out / "settings.toml", study.text)
+    settings = study.settings_toml()
+    write_text(out / "settings.toml", settings)
     log(f"wrote {len(tables)} tables (CSV, LaTeX, Excel) and {len(figures)} figures (PNG, SVG) to {out}")
     report = out / "report.html"
     log(f"report: {report}")
-    write_report(report, title=study.spec["title"], sections=sections, settings=study.text,
+    write_report(report, title=study.spec["title"], sections=sections, settings=settings,
                  simulated=study.simulated, log=log.lines)
     write_text(out / "run.log", "\n".join(log.lines) + "\n")
     return StudyResult(output=out, report_path=report, tables=dict(tables), figures=dict(figures),

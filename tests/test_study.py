@@ -93,7 +93,12 @@ def test_demo_outputs_on_disk(demo_run):
     for name in result.figures:
         assert (out / "figures" / f"{name}.png").read_bytes().startswith(b"\x89PNG")
         assert "<svg" in (out / "figures" / f"{name}.svg").read_text()
-    assert (out / "settings.toml").read_text(encoding="utf-8") == study.text
+    settings = (out / "settings.toml").read_text(encoding="utf-8")
+    assert settings == study.settings_toml()
+    again = Study.from_string(settings)  # the settings as run are themselves a valid study
+    assert {k: v for k, v in again.spec.items() if k != "indicators"} == \
+        {k: v for k, v in study.spec.items() if k != "indicators"}
+    assert again.spec["indicators"].table().equals(study.spec["indicators"].table())
     log = (out / "run.log").read_text()
     assert "sdm: done" in log and "moran: done" in log
     assert not list(out.rglob("*.tmp"))

@@ -29,8 +29,7 @@ from scipy.optimize import minimize_scalar
 
 from .design import Design
 from .likelihood import (ErrorMoments, LagMoments, Likelihood, error_hessian, error_information, lag_hessian,
-                         lag_information, traces_G)
-from .logdet import EigenLogDet
+                         lag_information)
 
 BIAS_CORRECTIONS = (None, "lee-yu", "elhorst")
 COV_TYPES = ("information", "hessian", "splm")
@@ -102,12 +101,13 @@ def _cov(info_or_negH: np.ndarray, k: int, *, splm: bool = False) -> np.ndarray:
     return cov
 
 
-def fit_lag(design: Design, ld: EigenLogDet, *, bias_correction, cov_type: str) -> dict:
+def fit_lag(design: Design, ld, *, bias_correction, cov_type: str) -> dict:
     """Lag family (SAR, SDM): returns estimates, covariance of (β, ρ, σ²) and log-likelihood."""
     N, T = design.N, design.T
     ys, Z, wy = design.transformed()
     n, tj, unit_root = sample_sizes(design.effects, N, T, bias_correction)
-    lik = Likelihood(n, tj, ld.without_unit_root() if unit_root else ld)
+    ld = ld.without_unit_root() if unit_root else ld
+    lik = Likelihood(n, tj, ld)
     mom = LagMoments.from_arrays(ys, Z, wy)
     rho = maximise(lambda r: lik.concentrated(mom.ssr(r), r), ld.bounds, name="rho")
     beta, sigma2 = mom.beta(rho), mom.ssr(rho) / n
@@ -115,7 +115,7 @@ def fit_lag(design: Design, ld: EigenLogDet, *, bias_correction, cov_type: str) 
     k = Z.shape[1]
 
     def information(b, r, s2):
-        return lag_information(Z, b, r, s2, lik, design.W, N, T, traces_G(design.W, r, unit_root=unit_root))
+        return lag_information(Z, b, r, s2, lik, design.W, N, T, ld.traces(design.W, r))
 
     if bias_correction == "elhorst":
         beta, rho, sigma2 = _elhorst(design.effects, N, T, beta, rho, sigma2, information)
@@ -127,7 +127,7 @@ def fit_lag(design: Design, ld: EigenLogDet, *, bias_correction, cov_type: str) 
     return dict(beta=beta, spatial=rho, sigma2=sigma2, cov=cov, llf=llf, n=n, resid=resid, ys=ys, Z=Z)
 
 
-def fit_error(design: Design, ld: EigenLogDet, *, bias_correction, cov_type: str) -> dict:
+def fit_error(design: Design, ld, *, bias_correction, cov_type: str) -> dict:
     """Error family (SEM, SDEM)."""
     N, T = design.N, design.T
     ys, Z, _ = design.transformed()
@@ -135,7 +135,8 @@ def fit_error(design: Design, ld: EigenLogDet, *, bias_correction, cov_type: str
     wy = design.lag_of_transformed(design.y, ys)
     WZ = design.lag_of_transformed(Zraw, Z)
     n, tj, unit_root = sample_sizes(design.effects, N, T, bias_correction)
-    lik = Likelihood(n, tj, ld.without_unit_root() if unit_root else ld)
+    ld = ld.without_unit_root() if unit_root else ld
+    lik = Likelihood(n, tj, ld)
     mom = ErrorMoments.from_arrays(ys, Z, wy, WZ)
 
     def conc(lam):
@@ -147,7 +148,7 @@ def fit_error(design: Design, ld: EigenLogDet, *, bias_correction, cov_type: str
     k = Z.shape[1]
 
     def information(b, r, s2):
-        return error_information(Z, WZ, r, s2, lik, traces_G(design.W, r, unit_root=unit_root))
+        return error_information(Z, WZ, r, s2, lik, ld.traces(design.W, r))
 
     if bias_correction == "elhorst":
         beta, lam, sigma2 = _elhorst(design.effects, N, T, beta, lam, sigma2, information)

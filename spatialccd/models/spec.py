@@ -20,7 +20,7 @@ from ..weights import IslandWarning
 from .design import Design, build_design
 from .effects import EffectSpec, Multipliers
 from .fit import ERROR_KINDS, LAG_KINDS, check_options, fit_error, fit_lag, fit_ols
-from .logdet import EigenLogDet
+from .logdet import EigenLogDet, logdet_for
 from .results import SpatialPanelResults
 
 KINDS = ("sar", "sem", "sdm", "sdem", "slx")
@@ -60,13 +60,15 @@ class SpatialPanelModel:
             warnings.warn(f"units with no neighbour in W (zero spatial lag): "
                           f"{self.design.panel.units[empty].tolist()}", IslandWarning, stacklevel=2)
 
-    def fit(self, *, cov_type: str = "information") -> SpatialPanelResults:
+    def fit(self, *, cov_type: str = "information", logdet: str = "auto") -> SpatialPanelResults:
         """Estimate by maximum likelihood.
 
         ``cov_type``: ``"information"`` (default; inverse expected information,
         full, as the Elhorst toolbox and spatialreg), ``"hessian"`` (inverse
         observed Hessian, as xsmle) or ``"splm"`` (the information matrix with the
         ρ–β covariance set to zero, reproducing splm's reported SEs).
+        ``logdet``: ``"auto"`` (exact eigenvalues up to N = 1,500, sparse LU +
+        spline above), ``"eigen"`` or ``"splu-spline"``; reported as ``logdet_method``.
         """
         d = self.design
         check_options(self.kind, self.effects, self.bias_correction, cov_type, d)
@@ -74,7 +76,7 @@ class SpatialPanelModel:
         if self.kind == "slx":
             est = fit_ols(d, bias_correction=self.bias_correction, cov_type=cov_type)
         else:
-            ld = EigenLogDet.from_weights(d.W)
+            ld = logdet_for(d.W, method=logdet)
             fitter = fit_lag if self.kind in LAG_KINDS else fit_error
             est = fitter(d, ld, bias_correction=self.bias_correction, cov_type=cov_type)
         return self._results(est, ld, cov_type)

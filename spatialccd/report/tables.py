@@ -53,6 +53,14 @@ def _latex_escape(text: str) -> str:
     return _LATEX_RE.sub(lambda m: _LATEX_SPECIAL[m.group()], text)
 
 
+_NUMERIC_CELL = re.compile(r"^[(\[]?[-+−]?(\d|\.\d)")
+
+
+def _is_text(cell: str) -> bool:
+    """Cells that are words (grades, cluster labels), aligned left; numbers and ``(0.12)`` align right."""
+    return bool(cell) and not _NUMERIC_CELL.match(cell)
+
+
 def stars(p: float) -> str:
     """Significance stars for a p-value: ``***`` p < 0.01, ``**`` p < 0.05, ``*`` p < 0.10."""
     if p is None or not np.isfinite(p):
@@ -160,7 +168,8 @@ class Table:
                 parts.append(Markup('<tr class="block"><th colspan="{}">{}</th></tr>').format(ncol, block))
             for label, cells in rows:
                 parts.append(Markup("<tr><th>{}</th>").format(label)
-                             + Markup("").join(Markup("<td>{}</td>").format(c) for c in cells)
+                             + Markup("").join(Markup('<td class="txt">{}</td>' if _is_text(c) else "<td>{}</td>")
+                                               .format(c) for c in cells)
                              + Markup("</tr>"))
         parts.append(Markup("</tbody>"))
         if self.notes:
