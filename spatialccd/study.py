@@ -77,7 +77,10 @@ _SCHEMA: dict[str, dict[str, _Opt]] = {
     "evaluation": {"standardise": _Opt(str, "range", ("range", "zscore")), "shift": _Opt(float),
                    "weighting": _Opt(str, "entropy", ("entropy", "critic", "cv")), "per_year": _Opt(bool, False)},
     "coordination": {"method": _Opt(str, "standard", ("standard", "modified", "fan")),
-                     "alpha": _Opt(list, item=float), "scheme": _Opt(str, "ten", ("ten", "three"))},
+                     "alpha": _Opt(list, item=float), "scheme": _Opt(str, "ten", ("ten", "three")),
+                     "map_years": _Opt(list, item=int)},
+    "obstacle": {"level": _Opt(str, "indicator", ("indicator", "criterion", "subsystem")),
+                 "top": _Opt(int, 5)},
     "weights": {"kind": _Opt(str, "contiguity", ("contiguity", "knn", "distance")), "k": _Opt(int, 4),
                 "power": _Opt(float, 1.0), "threshold": _Opt(float)},
     "moran": {"column": _COLUMN, "permutations": _Opt(int, 999), "seed": _SEED},
@@ -172,7 +175,7 @@ def _validate(raw: Mapping, source: str) -> dict:
             spec["indicators"] = IndexSystem.from_dict(raw["indicators"])
         except (ValueError, TypeError, AttributeError) as exc:
             raise ValueError(f"{source}: [indicators] {exc}") from None
-    for section in ("evaluation", "coordination"):
+    for section in ("evaluation", "coordination", "obstacle"):
         if section in spec and "indicators" not in spec:
             raise ValueError(f"{source}: [{section}] needs an [indicators] table")
     if "indicators" in spec:
@@ -256,7 +259,8 @@ class Study:
         return cls.from_string(p.read_text(encoding="utf-8"), base_dir=p.parent, source=p.name)
 
     def __repr__(self) -> str:
-        steps = [s for s in ("evaluation", "coordination", "moran", "lisa", "dagum", "kde", "sdm") if s in self.spec]
+        steps = [s for s in ("evaluation", "coordination", "obstacle", "moran", "lisa", "dagum", "kde", "sdm")
+                 if s in self.spec]
         return f"Study({self.spec['title']!r}, steps={steps})"
 
     def settings_toml(self) -> str:
@@ -355,7 +359,8 @@ class _Runner:
 
     def run_all(self) -> list[Section]:
         steps = [("data", self.step_data), ("evaluation", self.step_evaluation),
-                 ("coordination", self.step_coordination), ("weights", self.step_weights),
+                 ("coordination", self.step_coordination), ("obstacle", self.step_obstacle),
+                 ("weights", self.step_weights),
                  ("moran", self.step_moran), ("lisa", self.step_lisa), ("dagum", self.step_dagum),
                  ("kde", self.step_kde), ("sdm", self.step_sdm)]
         sections = []
@@ -477,18 +482,77 @@ class _Runner:
         yearly_table = self._table(Table.from_frame(yearly, name="ccd_national", digits=self.digits,
                                                     title="National mean coupling coordination degree and grade"))
         means = regional_means(self.data, "D", unit=self.unit, time=self.time)
-        fig = self._figure(_trend(means.levels, ylabel="mean D"), name="ccd_trend",
-                           title="Coupling coordination degree D: national and regional means")
+        trend = self._figure(_trend(means.levels, ylabel="mean D"), name="ccd_trend",
+                             title="Coupling coordination degree D: national and regional means")
+        figures = (trend,)
+        if self._provinces():
+            figures += (self._grade_maps(c),)
         return Section(id="coordination", title="Coupling coordination", tables=(yearly_table, province_table),
-                       figures=(fig,),
+                       figures=figures,
                        paragraphs=(f"Subsystems {', '.join(subsystems)}; coupling C ({c['method']}), "
                                    "T = Σ αᵢUᵢ, D = √(C·T); grades on the "
                                    f"{'ten-level' if c['scheme'] == 'ten' else 'three-hierarchy'} scale.",))
 
+    def _provinces(self) -> bool:
+        return bool(self.data[self.unit].isin(_province_codes()).all())
+
+    @property
+    def _lang(self) -> str:
+        return "zh" if self.names == "zh" else "en"
+
+    def _grade_maps(self, c: dict) -> Figure:
+        """Maps of the coordination grade in the chosen years (class k = grade level k, exactly)."""
+        from .coordination import GRADE_SCHEMES
+        from .plots.maps import choropleth_by_year
+
+        times = sorted(self.data[self.time].unique())
+        years = c["map_years"] or sorted({times[0], times[len(times) // 2], times[-1]})
+        absent = [y for y in years if y not in times]
+        if absent:
+            raise ValueError(f"{self.study.source}: [coordination] map_years {absent} are not in the data")
+        scheme = GRADE_SCHEMES[c["scheme"]]
+        labels = scheme.labels_zh if self._lang == "zh" and scheme.labels_zh else scheme.labels
+        fig = choropleth_by_year(self.data, "level", unit=self.unit, time=self.time, years=years, scheme="user",
+                                 bins=list(range(1, len(labels) + 1)), labels=list(labels), cmap="RdYlGn",
+                                 legend_title="Coordination grade", lang=self._lang)
+        return self._figure(fig, name="ccd_maps", title=f"Coordination grade of D, {', '.join(map(str, years))}")
+
+    def step_obstacle(self) -> Section:
+        from .obstacle import obstacle_summary
+
+        o = self.spec["obstacle"]
+        system = self.spec["indicators"]
+        if o["level"] == "criterion" and any(i.criterion is None for i in system.indicators):
+            raise ValueError(f"{self.study.source}: [obstacle] level = 'criterion' needs criteria in every "
+                             "subsystem of [indicators]")
+        # subsystem obstacles only compare across subsystems (within one they are 100 % by construction)
+        within = "all" if o["level"] == "subsystem" else "subsystem"
+        by_year = obstacle_summary(self.evaluation, level=o["level"], within=within) * 100
+        frame = by_year.T
+        frame.columns = [str(c) for c in frame.columns]
+        frame["Mean"] = by_year.mean()
+        frame.index.name = o["level"]
+        t1 = self._table(Table.from_frame(frame, name="obstacle", digits=2,
+                                          title=f"Obstacle degree by {o['level']} (%), national mean by year"))
+        indicator_mean = obstacle_summary(self.evaluation, level="indicator").mean() * 100
+        order = {name: i for i, name in enumerate(system.subsystems)}
+        ranked = (pd.DataFrame({"subsystem": pd.Series(system.groups), "obstacle (%)": indicator_mean})
+                  .sort_values(["subsystem", "obstacle (%)"], ascending=[True, False],
+                               key=lambda col: col.map(order) if col.name == "subsystem" else col))
+        top = ranked.groupby("subsystem", sort=False).head(o["top"])
+        top = top.assign(rank=top.groupby("subsystem", sort=False).cumcount() + 1)
+        top = top.reset_index(names="indicator").set_index(["subsystem", "rank"])[["indicator", "obstacle (%)"]]
+        t2 = self._table(Table.from_frame(top, name="obstacle_top", digits=2,
+                                          title=f"Top {o['top']} obstacle indicators per subsystem (period mean, %)"))
+        return Section(id="obstacle", title="Obstacle factors", tables=(t1, t2),
+                       paragraphs=("Obstacle degree Oᵢⱼ = (1 − X′ᵢⱼ)·wⱼ / Σₖ (1 − X′ᵢₖ)·wₖ, averaged over "
+                                   "provinces; the sum runs over all indicators (weights αᵍwⱼ) for the "
+                                   "subsystem table and within each subsystem otherwise.",))
+
     def step_weights(self) -> Section:
         from . import weights as W
 
-        if not self.data[self.unit].isin(_province_codes()).all():
+        if not self._provinces():
             raise ValueError(f"{self.study.source}: [weights] the built-in weights need province units in "
                              f"{self.unit!r}")
         w = self.spec["weights"]
@@ -517,7 +581,14 @@ class _Runner:
         frame = moran_by_year(self.data, col, self.graph, unit=self.unit, time=self.time,
                               permutations=m["permutations"], seed=m["seed"])
         table = self._table(moran_table(frame, title=f"Global Moran's I of {col} by year"))
-        return Section(id="moran", title="Global spatial autocorrelation", tables=(table,),
+        from .plots.charts import moran_scatter
+
+        last = max(self.data[self.time])
+        values = self.data.loc[self.data[self.time] == last].set_index(self.unit)[col]
+        ax = moran_scatter(values, self.graph, permutations=m["permutations"], seed=m["seed"], lang=self._lang,
+                           title=f"{col}, {last}")
+        scatter = self._figure(ax.figure, name="moran_scatter", title=f"Moran scatter plot of {col}, {last}")
+        return Section(id="moran", title="Global spatial autocorrelation", tables=(table,), figures=(scatter,),
                        paragraphs=(f"Global Moran's I of {col} per year with W above; "
                                    f"{m['permutations']} permutations (seed {m['seed']}).",))
 
@@ -543,7 +614,13 @@ class _Runner:
                                           title=f"LISA clusters of {col}"))
         t2 = self._table(Table.from_frame(counts, name="lisa_counts", title="Number of provinces per LISA cluster"))
         adjust = "no multiple-testing adjustment" if s["adjust"] == "none" else f"{s['adjust']} adjustment"
-        return Section(id="lisa", title="Local spatial autocorrelation (LISA)", tables=(t2, t1),
+        figures = ()
+        if self._provinces():
+            from .plots.maps import lisa_maps_by_year
+
+            figures = (self._figure(lisa_maps_by_year(frame, years=years, lang=self._lang), name="lisa_maps",
+                                    title=f"LISA cluster maps of {col}, {', '.join(map(str, years))}"),)
+        return Section(id="lisa", title="Local spatial autocorrelation (LISA)", tables=(t2, t1), figures=figures,
                        paragraphs=(f"Local Moran's I of {col}, conditional permutation inference "
                                    f"({s['permutations']} permutations, seed {s['seed']}), α = {s['alpha']}, "
                                    f"{adjust}.",))
@@ -569,9 +646,15 @@ class _Runner:
         k = self.spec["kde"]
         col = self._column("kde")
         result = kernel_density(self.data, col, group=k["group"], unit=self.unit, time=self.time)
-        summary = result.summary.copy()
-        table = self._table(Table.from_frame(summary, name="kde_summary", digits=self.digits,
-                                             title=f"Kernel density of {col}: peaks and tails"))
+        measures = {"peak_x": "Main peak location", "n_peaks": "Number of peaks",
+                    "right_tail": "Right-tail length"}
+        blocks = {label: result.summary.pivot(index=self.time, columns="region", values=key)
+                  .reindex(columns=list(result.regions)).astype(object)  # keep peak counts integers
+                  for key, label in measures.items()}
+        frame = pd.concat(blocks)
+        frame.columns = [str(c) for c in frame.columns]
+        table = self._table(Table.from_frame(frame, name="kde_summary", digits=self.digits,
+                                             title=f"Kernel density of {col}: peaks and tails by region"))
         fig = self._figure(result.plot(kind=k["kind"]), name="kde", title=f"Kernel density of {col} by year")
         return Section(id="kde", title="Distribution dynamics (kernel density)", tables=(table,), figures=(fig,),
                        paragraphs=(f"Gaussian kernel densities of {col} per year for the nation and each "

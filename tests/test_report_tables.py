@@ -145,6 +145,8 @@ def test_ccd_table_groups_regions_with_means():
     assert f.loc[("East", "East mean"), "2020"] == pytest.approx(0.65)
     assert f.loc[("National", "National mean"), "2021"] == pytest.approx(0.55)
     assert f.loc[("East", "Beijing"), "Grade 2021"] == "high"
+    html = str(t.to_html())
+    assert '<td class="txt">high</td>' in html and "<td>0.700</td>" in html  # words left, numbers right
     zh = ccd_table(pd.DataFrame(rows), names="zh")
     assert ("East", "北京") in zh.frame.index and ("National", "全国均值") in zh.frame.index
     with pytest.raises(ValueError, match="'E'"):

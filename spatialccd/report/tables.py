@@ -28,7 +28,7 @@ from __future__ import annotations
 import math
 import re
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from os import PathLike
 from pathlib import Path
 
@@ -95,7 +95,6 @@ class Table:
     notes: tuple[str, ...] = ()
     digits: int = 3
     index_label: str = ""
-    _kind: str = field(default="table", repr=False)
 
     def __post_init__(self) -> None:
         if not isinstance(self.frame, pd.DataFrame):
