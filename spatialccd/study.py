@@ -527,7 +527,8 @@ class _Runner:
                              "subsystem of [indicators]")
         # subsystem obstacles only compare across subsystems (within one they are 100 % by construction)
         within = "all" if o["level"] == "subsystem" else "subsystem"
-        by_year = obstacle_summary(self.evaluation, level=o["level"], within=within) * 100
+        alpha = self.spec.get("coordination", {}).get("alpha")
+        by_year = obstacle_summary(self.evaluation, level=o["level"], within=within, alpha=alpha) * 100
         frame = by_year.T
         frame.columns = [str(c) for c in frame.columns]
         frame["Mean"] = by_year.mean()

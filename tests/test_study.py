@@ -15,8 +15,8 @@ from spatialccd.cli import main
 from spatialccd.datasets import demo_study_path
 from spatialccd.study import Study
 
-EXPECTED_SECTIONS = ["data", "evaluation", "coordination", "weights", "moran", "lisa", "dagum", "kde", "sdm",
-                     "settings", "run-log"]
+EXPECTED_SECTIONS = ["data", "evaluation", "coordination", "obstacle", "weights", "moran", "lisa", "dagum", "kde",
+                     "sdm", "settings", "run-log"]
 
 
 class _Collector(HTMLParser):
@@ -73,7 +73,8 @@ def test_demo_report_is_complete_html(demo_run):
     # every figure is embedded, byte for byte the PNG written beside the report
     embedded = [base64.b64decode(src.split(",", 1)[1]) for src in parser.images]
     assert all(src.startswith("data:image/png;base64,") for src in parser.images)
-    assert len(embedded) == len(result.figures) >= 2
+    assert len(embedded) == len(result.figures)
+    assert set(result.figures) == {"ccd_trend", "ccd_maps", "moran_scatter", "lisa_maps", "kde"}
     for fig in result.figures.values():
         assert (result.output / "figures" / f"{fig.name}.png").read_bytes() in embedded
     # every table appears
@@ -85,7 +86,8 @@ def test_demo_outputs_on_disk(demo_run):
     study, result = demo_run
     out = result.output
     names = list(result.tables)
-    assert {"descriptives", "weights", "ccd", "moran", "lisa_clusters", "dagum", "sdm", "sdm_recovery"} <= set(names)
+    assert {"descriptives", "weights", "ccd", "obstacle", "obstacle_top", "moran", "lisa_clusters", "dagum",
+            "kde_summary", "sdm", "sdm_recovery"} <= set(names)
     assert openpyxl.load_workbook(out / "tables.xlsx", read_only=True).sheetnames == names
     for name in names:
         assert (out / "tables" / f"{name}.csv").stat().st_size > 0
@@ -202,10 +204,18 @@ def test_toml_validation_messages(text, message):
         Study.from_string(text, source="study.toml")
 
 
-def test_run_time_errors_name_the_key(tmp_path):
-    path = _small_study(tmp_path, extra='column = "nonexistent"')
-    with pytest.raises(ValueError, match=r"\[moran\] column = 'nonexistent'"):
+@pytest.mark.parametrize("extra, message", [
+    ('column = "nonexistent"', r"\[moran\] column = 'nonexistent' is not a column"),
+    ('[coordination]\nmap_years = [1999]', r"\[coordination\] map_years \[1999\] are not in the data"),
+    ('[obstacle]\nlevel = "criterion"', r"\[obstacle\] level = 'criterion' needs criteria"),
+])
+def test_run_time_errors_name_the_key(tmp_path, extra, message):
+    path = _small_study(tmp_path, extra=extra)
+    with pytest.raises(ValueError, match=message):
         Study.from_toml(path).run(tmp_path / "out", quiet=True)
+
+
+def test_missing_study_file(tmp_path):
     with pytest.raises(FileNotFoundError, match="nope.toml"):
         Study.from_toml(tmp_path / "nope.toml")
 
