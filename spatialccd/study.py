@@ -185,6 +185,10 @@ def _validate(raw: Mapping, source: str) -> dict:
     if any(a in spec for a in ("moran", "lisa", "sdm")):
         spec.setdefault("weights", _defaults("weights"))
     spec.setdefault("report", _defaults("report"))
+    if "obstacle" in spec and spec["obstacle"]["level"] == "criterion" and \
+            any(i.criterion is None for i in spec["indicators"].indicators):
+        raise ValueError(f"{source}: [obstacle] level = 'criterion' needs a criterion layer in every subsystem "
+                         "of [indicators] ([indicators.<subsystem>.<criterion>])")
     if "coordination" in spec:
         n_sub = len(spec["indicators"].subsystems)
         if n_sub < 2:
@@ -318,11 +322,16 @@ class Study:
         for p in inputs:
             if not p.is_file():
                 raise FileNotFoundError(f"{self.source}: [data] file not found: {p}")
+        root = out.resolve()
+        ours = {root / n for n in _FIXED_OUTPUTS}
+        clobber = sorted(str(p) for p in inputs if p in ours or p.parent in (root / "tables", root / "figures"))
+        if clobber:
+            raise ValueError(f"output folder {out} would overwrite input file(s) {clobber}; choose another folder")
         log = _Log(quiet)
         log(f"spatialccd {__version__}: study {self.spec['title']!r} ({self.source})")
         runner = _Runner(self, log, quiet)
         sections = runner.run_all()
-        return _write_outputs(self, out, sections, runner, log, inputs)
+        return _write_outputs(self, out, sections, runner, log)
 
 
 class _Runner:
@@ -522,9 +531,6 @@ class _Runner:
 
         o = self.spec["obstacle"]
         system = self.spec["indicators"]
-        if o["level"] == "criterion" and any(i.criterion is None for i in system.indicators):
-            raise ValueError(f"{self.study.source}: [obstacle] level = 'criterion' needs criteria in every "
-                             "subsystem of [indicators]")
         # subsystem obstacles only compare across subsystems (within one they are 100 % by construction)
         within = "all" if o["level"] == "subsystem" else "subsystem"
         alpha = self.spec.get("coordination", {}).get("alpha")
@@ -735,17 +741,16 @@ def _recovery(res, impacts: pd.DataFrame) -> pd.DataFrame | None:
     return frame
 
 
-def _write_outputs(study: Study, out: Path, sections: list[Section], runner: _Runner, log: _Log,
-                   inputs: set[Path]) -> StudyResult:
+_FIXED_OUTPUTS = ("report.html", "tables.xlsx", "settings.toml", "run.log")
+
+
+def _write_outputs(study: Study, out: Path, sections: list[Section], runner: _Runner, log: _Log) -> StudyResult:
     from .io import write_bytes, write_text
 
     tables, figures = runner.tables, runner.figures
-    planned = ([out / "report.html", out / "tables.xlsx", out / "settings.toml", out / "run.log"]
+    planned = ([out / n for n in _FIXED_OUTPUTS]
                + [out / "tables" / f"{n}.{ext}" for n in tables for ext in ("csv", "tex")]
                + [out / "figures" / f"{n}.{ext}" for n in figures for ext in ("png", "svg")])
-    clobber = sorted(str(p) for p in planned if p.resolve() in inputs)
-    if clobber:
-        raise ValueError(f"output would overwrite input file(s) {clobber}; choose another output folder")
     out.mkdir(parents=True, exist_ok=True)
     for t in tables.values():
         t.to_csv(out / "tables" / f"{t.name}.csv")

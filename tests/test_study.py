@@ -198,6 +198,8 @@ def test_cli_run_and_refusal(tmp_path, capsys):
     ("[data]\ndemo = true\n[indicators.a]\nx = '+'\n[indicators.b]\ny = '-'\n[coordination]\nalpha = [1.0]\n",
      r"alpha has 1 values for 2 subsystems"),
     ("[data\n", r"not valid TOML"),
+    ("[data]\ndemo = true\n[indicators.a]\nx = '+'\n[obstacle]\nlevel = 'criterion'\n",
+     r"\[obstacle\] level = 'criterion' needs a criterion layer"),
 ])
 def test_toml_validation_messages(text, message):
     with pytest.raises(ValueError, match=message):
@@ -207,7 +209,6 @@ def test_toml_validation_messages(text, message):
 @pytest.mark.parametrize("extra, message", [
     ('column = "nonexistent"', r"\[moran\] column = 'nonexistent' is not a column"),
     ('[coordination]\nmap_years = [1999]', r"\[coordination\] map_years \[1999\] are not in the data"),
-    ('[obstacle]\nlevel = "criterion"', r"\[obstacle\] level = 'criterion' needs criteria"),
 ])
 def test_run_time_errors_name_the_key(tmp_path, extra, message):
     path = _small_study(tmp_path, extra=extra)
