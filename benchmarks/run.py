@@ -19,7 +19,7 @@ from pathlib import Path
 import numpy as np
 
 HERE = Path(__file__).resolve().parent
-CASES = ("produc_sdm", "sdm_3000", "sdm_20000", "lisa", "dagum_3000x20", "demo")
+CASES = ("produc_sdm", "sdm_3000", "sdm_3000_planar", "sdm_20000", "lisa", "dagum_3000x20", "demo")
 
 
 def _lattice(n_side_rows: int, n_side_cols: int):
@@ -98,6 +98,19 @@ def case_produc_sdm() -> dict:
 
 def case_sdm_3000() -> dict:
     return _sdm_case(_lattice(50, 60), 10, peer=True)
+
+
+def case_sdm_3000_planar() -> dict:
+    """County-like stand-in: Delaunay triangulation of 3,000 random points (a random planar graph)."""
+    import geopandas as gpd
+    from libpysal.graph import Graph
+
+    from spatialccd.weights import from_matrix
+
+    rng = np.random.default_rng(3)
+    pts = gpd.GeoSeries(gpd.points_from_xy(*rng.uniform(0, 100, size=(2, 3000))))
+    tri = Graph.build_triangulation(pts, method="delaunay")
+    return _sdm_case(from_matrix(tri.sparse, [f"p{i:04d}" for i in range(3000)]), 10, peer=True)
 
 
 def case_sdm_20000() -> dict:

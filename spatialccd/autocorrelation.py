@@ -67,6 +67,7 @@ CLUSTERS = ("HH", "LH", "LL", "HL", "not significant", "isolated")
 
 SeedLike = int | np.random.Generator | np.random.SeedSequence | None
 _CHUNK_ELEMENTS = 2_000_000  # cap on n × permutations held in memory at once
+_BLOCK_ELEMENTS = 1 << 18  # units × permutations per LISA block (≈ 2 MB of float64: cache-sized)
 
 
 # ---------------------------------------------------------------------------
@@ -422,6 +423,17 @@ def _floyd_draws(n_pool: int, k: int, permutations: int, rng: np.random.Generato
     return rng.permuted(out, axis=1)
 
 
+def _constant_rows(W: sp.csr_matrix, card: np.ndarray) -> np.ndarray:
+    """Rows with neighbours whose stored weights are all equal and positive (binary or
+    row-standardised contiguity / k-nearest neighbours): their lag is c_i · Σ values."""
+    n = card.size
+    rows = np.repeat(np.arange(n), card)
+    first = np.zeros(n)
+    first[card > 0] = W.data[W.indptr[:-1][card > 0]]
+    differs = np.bincount(rows, weights=W.data != first[rows], minlength=n) > 0
+    return (card > 0) & ~differs & (first > 0)
+
+
 def _conditional_pseudo_p(zs: np.ndarray, W: sp.csr_matrix, local: np.ndarray, permutations: int,
                           rng: np.random.Generator) -> np.ndarray:
     """Conditional-permutation pseudo p-values of local I (Anselin 1995, §4).
@@ -430,21 +442,95 @@ def _conditional_pseudo_p(zs: np.ndarray, W: sp.csr_matrix, local: np.ndarray, p
     other n − 1 units and matched to i's weights (one set of draws shared by all units,
     as in GeoDa and esda).  p_i = (1 + min(#{I_sim ≥ I_i}, #{I_sim ≤ I_i})) / (P + 1):
     one-sided in the direction of the observed value; ties count on both sides.
+
+    Implementation (no loop over units; see the module docstring): one (P, k_max)
+    matrix D of distinct indices into range(n − 1); for unit i, index d stands for unit
+    d, except d = i, which stands for unit n − 1 (a bijection onto the other n − 1
+    units).  The few (row, column) cells with D = i (expected P·k_i/(n − 1) per unit)
+    are patched separately.  Since I_sim = s_i · L_sim with L_sim the simulated lag,
+    the two counts become #{L_sim ≥ lo_i} and #{L_sim ≤ hi_i} for thresholds in lag
+    space, whatever the sign of s_i.  Rows with equal weights c_i (binary or
+    row-standardised contiguity) share L_sim = c_i · Σ_{j<k} s[D_rj] by cardinality
+    k: one sort per cardinality, then binary searches.  Other rows get their lags from
+    k rank-one updates per cardinality group, in cache-sized blocks of units
+    (``_BLOCK_ELEMENTS``).
     """
     n = zs.size
+    P = permutations
     card = np.diff(W.indptr)
     p = np.full(n, np.nan)
-    if card.max() == 0:
+    has = card > 0
+    if not has.any():
         return p
-    draws = _floyd_draws(n - 1, int(card.max()), permutations, rng)
-    for i in np.flatnonzero(card):
-        lo, hi = W.indptr[i], W.indptr[i + 1]
-        idx = draws[:, : hi - lo]
-        sims = zs[i] * (zs[idx + (idx >= i)] @ W.data[lo:hi])
-        tol = 1e-12 * max(1.0, abs(local[i]))
-        ge = np.sum(sims >= local[i] - tol)
-        le = np.sum(sims <= local[i] + tol)
-        p[i] = (1 + min(ge, le)) / (permutations + 1)
+    kmax = int(card.max())
+    draws = _floyd_draws(n - 1, kmax, P, rng)
+    G = zs[draws]  # s of the drawn units before the D = i patch
+    cum = np.cumsum(G, axis=1)  # cum[:, k − 1] = Σ_{j<k} s[D_rj]
+    # thresholds in lag space: s_i·L ≥ I_i − tol ⇔ L ≥ lo_i (s_i > 0) or L ≤ hi_i (s_i < 0)
+    tol = 1e-12 * np.maximum(1.0, np.abs(local))
+    with np.errstate(divide="ignore", invalid="ignore"):
+        t1, t2 = (local - tol) / zs, (local + tol) / zs
+    pos = zs > 0
+    lo = np.where(pos, t1, t2)
+    hi = np.where(pos, t2, t1)
+    lo[zs == 0], hi[zs == 0] = -np.inf, np.inf  # I_sim = 0 = I_i: every draw is a tie
+    ge = np.zeros(n, dtype=np.int64)  # #{L_sim ≥ lo_i}
+    le = np.zeros(n, dtype=np.int64)  # #{L_sim ≤ hi_i}
+    # cells where D = i among unit i's first k_i columns: value s_{n−1} instead of s_i
+    hit_r, hit_j = np.nonzero(np.arange(kmax) < card[draws])
+    hit_u = draws[hit_r, hit_j]
+    delta = zs[n - 1] - zs[hit_u]
+    const = _constant_rows(W, card)
+
+    # equal weights: L_sim = c_i · T_k with T_k shared by every unit of cardinality k
+    c = np.zeros(n)
+    c[const] = W.data[W.indptr[:-1][const]]
+    with np.errstate(divide="ignore", invalid="ignore"):
+        lo_c, hi_c = lo / c, hi / c
+    for k in np.unique(card[const]):
+        units = np.flatnonzero(const & (card == k))
+        t_sorted = np.sort(cum[:, k - 1])
+        ge[units] = P - np.searchsorted(t_sorted, lo_c[units], side="left")
+        le[units] = np.searchsorted(t_sorted, hi_c[units], side="right")
+    sel = const[hit_u]
+    if sel.any():
+        u, r = hit_u[sel], hit_r[sel]
+        old = cum[r, card[u] - 1]
+        new = old + delta[sel]
+        ge += np.bincount(u, weights=(new >= lo_c[u]).astype(float) - (old >= lo_c[u]), minlength=n
+                          ).astype(np.int64)
+        le += np.bincount(u, weights=(new <= hi_c[u]).astype(float) - (old <= hi_c[u]), minlength=n
+                          ).astype(np.int64)
+
+    # unequal weights: L_sim = Σ_j w_ij G[:, j], built by rank-one updates for blocks
+    # of units of one cardinality, small enough to stay in cache (rows = units)
+    general = has & ~const
+    if general.any():
+        GT = np.ascontiguousarray(G.T)  # (k_max, P)
+        gh = np.flatnonzero(general[hit_u])
+        gh = gh[np.argsort(hit_u[gh], kind="stable")]  # patch cells of general rows, by unit
+        gh_u = hit_u[gh]
+        block = max(1, _BLOCK_ELEMENTS // P)
+        lag, tmp = np.empty((block, P)), np.empty((block, P))
+        flag = np.empty((block, P), dtype=bool)
+        for k in np.unique(card[general]):
+            units_k = np.flatnonzero(general & (card == k))
+            for start in range(0, units_k.size, block):
+                units = units_k[start:start + block]  # increasing
+                m = units.size
+                wk = W.data[W.indptr[units][:, None] + np.arange(k)]  # (m, k), CSR order
+                L, T, F = lag[:m], tmp[:m], flag[:m]
+                np.multiply(wk[:, :1], GT[0], out=L)
+                for j in range(1, k):
+                    np.multiply(wk[:, j:j + 1], GT[j], out=T)
+                    L += T
+                h = gh[np.searchsorted(gh_u, units[0]):np.searchsorted(gh_u, units[-1], side="right")]
+                h = h[card[hit_u[h]] == k]  # the general units of cardinality k in the id range
+                row = np.searchsorted(units, hit_u[h])
+                L[row, hit_r[h]] += wk[row, hit_j[h]] * delta[h]  # (unit, draw) pairs are distinct
+                ge[units] = np.count_nonzero(np.greater_equal(L, lo[units, None], out=F), axis=1)
+                le[units] = np.count_nonzero(np.less_equal(L, hi[units, None], out=F), axis=1)
+    p[has] = (1 + np.minimum(ge[has], le[has])) / (P + 1)
     return p
 
 
@@ -488,8 +574,8 @@ def _lisa_core(x: np.ndarray, W: sp.csr_matrix, *, permutations: int, rng: np.ra
 
 def _lisa_frame(cols: dict[str, np.ndarray], index: pd.Index) -> pd.DataFrame:
     out = pd.DataFrame(cols, index=index)
-    out["quadrant"] = pd.Categorical(out["quadrant"], categories=QUADRANTS)
-    out["cluster"] = pd.Categorical(out["cluster"], categories=CLUSTERS)
+    for col, cats in (("quadrant", QUADRANTS), ("cluster", CLUSTERS)):  # codes: −1 for None
+        out[col] = pd.Categorical.from_codes(pd.Index(cats).get_indexer(cols[col]), categories=cats)
     return out
 
 

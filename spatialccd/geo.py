@@ -14,6 +14,7 @@ from functools import lru_cache
 from importlib import resources
 
 import geopandas as gpd
+import numpy as np
 import pandas as pd
 
 #: Albers equal-area conic for China (the "Asia North Albers"-style parameters
@@ -88,6 +89,13 @@ def _alias_map() -> dict[str, str]:
     return out
 
 
+def lookup_province(name) -> str | None:
+    """The province code for ``name``, or None (no fuzzy suggestions: cheap for many labels)."""
+    if isinstance(name, bool) or not isinstance(name, (str, int, np.integer)):
+        return None
+    return _alias_map().get(_key(str(name)))
+
+
 def province_code(name: str | int) -> str:
     """Return the 2-digit GB/T 2260 code of a province given in any common form.
 
@@ -101,12 +109,13 @@ def province_code(name: str | int) -> str:
     ValueError
         For an unknown name; the message names it and the closest matches.
     """
+    code = lookup_province(name)
+    if code is not None:
+        return code
     if isinstance(name, bool) or not isinstance(name, (str, int)):
         raise ValueError(f"province name must be a string or an integer code, got {name!r}")
     key = _key(str(name))
     aliases = _alias_map()
-    if key in aliases:
-        return aliases[key]
     close = difflib.get_close_matches(key, aliases.keys(), n=3, cutoff=0.6)
     hint = ", ".join(sorted({_TABLE[aliases[c]][2] for c in close})) or "none"
     raise ValueError(f"unknown province {name!r}; closest matches: {hint}")

@@ -12,7 +12,7 @@ from collections.abc import Iterable, Sequence
 import numpy as np
 import pandas as pd
 
-from .geo import province_code
+from .geo import lookup_province, province_code
 
 __all__ = ["PanelData", "normalise_units"]
 
@@ -31,17 +31,19 @@ def normalise_units(values: Iterable) -> tuple[list, bool]:
     naming the labels that are not provinces.
     """
     values = list(values)
-    mapping, bad = {}, []
-    for v in dict.fromkeys(values):  # each distinct label once
-        try:
-            mapping[v] = province_code(v)
-        except ValueError:
-            bad.append(v)
+    mapping = {v: lookup_province(v) for v in dict.fromkeys(values)}  # each distinct label once
+    bad = [v for v, code in mapping.items() if code is None]
     if not bad:
         return [mapping[v] for v in values], True
-    if not mapping:
+    if len(bad) == len(mapping):
         return values, False
-    raise ValueError(f"unknown province name(s): {sorted(set(map(str, bad)))}")
+    hints = []
+    for v in bad[:5]:
+        try:
+            province_code(v)
+        except ValueError as exc:
+            hints.append(str(exc))
+    raise ValueError(f"unknown province name(s): {sorted(set(map(str, bad)))}; " + "; ".join(hints))
 
 
 class PanelData:

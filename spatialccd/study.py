@@ -14,8 +14,9 @@ each analysis runs when its table is present.  Example (the bundled demo,
     infant_mortality = "-"
 
     [evaluation]                      # standardise, weighting, per_year, shift
-    [coordination]                    # method, alpha, scheme
-    [weights]                         # kind = "contiguity" | "knn" | "distance"
+    [coordination]                    # method, alpha, scheme, map_years
+    [obstacle]                        # level, top
+    [weights]                         # kind = "contiguity" | "knn" | "distance"; k, power, threshold
     [moran]                           # column, permutations, seed
     [lisa]                            # column, years, permutations, seed, alpha, adjust
     [dagum]                           # column, group, bootstrap, seed
@@ -24,7 +25,9 @@ each analysis runs when its table is present.  Example (the bundled demo,
     [report]                          # names, digits
 
 Every key is checked before anything runs; an error names the table, the key
-and the allowed values.  :meth:`Study.run` writes into one output folder:
+and the allowed values.  With an ``[indicators]`` table the evaluation and
+(for two or more subsystems) the coordination steps run with their defaults;
+the weights are built when Moran, LISA or the SDM need them.  :meth:`Study.run` writes into one output folder:
 ``report.html`` (self-contained), ``tables/*.csv`` and ``tables/*.tex``,
 ``tables.xlsx`` (one sheet per table), ``figures/*.png`` and ``*.svg``,
 ``settings.toml`` (the study as run) and ``run.log``.  Every file is written
@@ -346,6 +349,7 @@ class _Runner:
         self.tables: dict[str, Table] = {}
         self.figures: dict[str, Figure] = {}
         self.data: pd.DataFrame | None = None
+        self.evaluation = None
         self.graph = None
 
     def _table(self, table: Table) -> Table:
@@ -435,6 +439,9 @@ class _Runner:
                                         sheets=None if d["sheet"] is None else [d["sheet"]]))
             else:
                 frames.append(read_nbs(p, unit=self.unit, time=self.time))
+                dropped = frames[-1].attrs["non_province_rows"]
+                if dropped:
+                    self.log(f"data: {p.name}: dropped rows that are not provinces: {dropped}")
             self.log(f"data: read {p}")
         merged = frames[0]
         for p, f in zip(self.study.input_files()[1:], frames[1:]):

@@ -8,6 +8,7 @@ from pathlib import Path
 
 import numpy as np
 import openpyxl
+import pandas as pd
 import pytest
 
 import spatialccd as sc
@@ -161,6 +162,35 @@ def test_user_study_reads_files_without_modifying_them(tmp_path):
     assert set(result.data["province"]) == set(sc.province_table().index)
     again = Study.from_toml(path).run(tmp_path / "out", overwrite=True, quiet=True)
     assert again.report_path == result.report_path
+
+
+def test_study_from_nbs_exports(tmp_path):
+    demo = sc.load_demo()
+    demo = demo[demo["year"] >= 2022]
+    names = sc.province_table()["name_zh"]
+    for column, encoding, sep in (("beds_per_1k", "utf-8-sig", ","), ("internet_share", "gbk", "\t,")):
+        wide = demo.pivot(index="province", columns="year", values=column)
+        lines = ["数据库：分省年度数据", f"指标：{column}", "时间：最近2年", sep.join(["地区", "2023年", "2022年"]),
+                 sep.join(["全国", "1", "1"])]
+        lines += [sep.join([names[c], str(row[2023]), str(row[2022])]) for c, row in wide.iterrows()]
+        lines += ["注：模拟数据。", "数据来源：spatialccd 测试"]
+        (tmp_path / f"{column}.csv").write_bytes("\n".join(lines).encode(encoding))
+    (tmp_path / "study.toml").write_text("""
+[data]
+paths = ["beds_per_1k.csv", "internet_share.csv"]
+format = "nbs"
+[indicators]
+health = { beds_per_1k = "+" }
+digital = { internet_share = "+" }
+[evaluation]
+shift = 0.0001
+""", encoding="utf-8")
+    with pytest.warns(sc.io.NonProvinceRowWarning, match="全国"):
+        result = Study.from_toml(tmp_path / "study.toml").run(tmp_path / "out", quiet=True)
+    got = result.data.set_index(["province", "year"])[["beds_per_1k", "internet_share"]].sort_index()
+    want = demo.set_index(["province", "year"])[["beds_per_1k", "internet_share"]].sort_index()
+    pd.testing.assert_frame_equal(got, want, check_dtype=False)
+    assert any("not provinces: ['全国']" in line for line in result.log)
 
 
 def test_output_may_not_clobber_inputs(tmp_path):

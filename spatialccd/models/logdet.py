@@ -51,14 +51,15 @@ def symmetrizer(W: sp.csr_matrix, *, rtol: float = 1e-10) -> np.ndarray | None:
     n = W.shape[0]
     logd = np.zeros(n)
     ncomp, labels = connected_components(pattern, directed=False)
-    WT = W.T.tocsr()
     for c in range(ncomp):
         root = int(np.flatnonzero(labels == c)[0])
         order, pred = breadth_first_order(pattern, root, directed=False, return_predecessors=True)
-        for node in order[1:]:
-            p = pred[node]
-            # d_p w_p,node = d_node w_node,p  →  log d_node = log d_p + log(w_p,node / w_node,p)
-            logd[node] = logd[p] + np.log(W[p, node] / WT[p, node])
+        nodes = order[1:]
+        parents = pred[nodes]
+        # d_p w_p,node = d_node w_node,p  →  log d_node = log d_p + log(w_p,node / w_node,p)
+        step = np.log(np.asarray(W[parents, nodes]).ravel() / np.asarray(W[nodes, parents]).ravel())
+        for node, parent, s in zip(nodes.tolist(), parents.tolist(), step.tolist()):
+            logd[node] = logd[parent] + s
     d = np.exp(logd)
     coo = W.tocoo()
     lhs = d[coo.row] * coo.data
@@ -196,7 +197,7 @@ class SplineLogDet(_LogDetBase):
     method: str = field(default="splu-spline")
 
     @classmethod
-    def from_weights(cls, W: sp.csr_matrix, *, n_grid: int = 120, order: int = 150, probes: int = 50,
+    def from_weights(cls, W: sp.csr_matrix, *, n_grid: int = 60, order: int = 150, probes: int = 50,
                      seed=0) -> "SplineLogDet":
         W = sp.csr_matrix(W)
         lower, upper = sparse_bounds(W)
@@ -206,20 +207,32 @@ class SplineLogDet(_LogDetBase):
         grid = lower + (upper - lower) * (1e-4 + (1 - 2e-4) * u)
         I = sp.identity(N, format="csc")
         vals = np.array([np.sum(np.log(np.abs(splu(sp.csc_matrix(I - r * W)).U.diagonal()))) for r in grid])
-        return cls(CubicSpline(grid, vals), lower, upper, power_traces(W, order, probes=probes, seed=seed), W)
+        # the spline interpolates the smooth remainder after removing the two terms that
+        # diverge at the bounds, log(1 − ρ/upper) and log(1 − ρ/lower)
+        smooth = vals - cls._edges(grid, lower, upper, 0)
+        return cls(CubicSpline(grid, smooth), lower, upper, power_traces(W, order, probes=probes, seed=seed), W)
+
+    @staticmethod
+    def _edges(rho, lower: float, upper: float, deriv: int):
+        a, b = 1 / upper, 1 / lower
+        if deriv == 0:
+            return np.log(1 - rho * a) + np.log(1 - rho * b)
+        if deriv == 1:
+            return -a / (1 - rho * a) - b / (1 - rho * b)
+        return -(a / (1 - rho * a)) ** 2 - (b / (1 - rho * b)) ** 2
 
     @property
     def bounds(self) -> tuple[float, float]:
         return self.lower, self.upper
 
     def _value(self, rho):
-        return self.spline(rho)
+        return self.spline(rho) + self._edges(rho, self.lower, self.upper, 0)
 
     def _d1(self, rho):
-        return self.spline(rho, 1)
+        return self.spline(rho, 1) + self._edges(rho, self.lower, self.upper, 1)
 
     def _d2(self, rho):
-        return self.spline(rho, 2)
+        return self.spline(rho, 2) + self._edges(rho, self.lower, self.upper, 2)
 
     def _series(self, rho, shift: int) -> np.ndarray:
         rho = np.atleast_1d(rho)[:, None]

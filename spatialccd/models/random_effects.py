@@ -179,7 +179,8 @@ class RandomEffectsResults(SpatialPanelResults):
     def summary(self, alpha: float = 0.05) -> Summary:
         base = super().summary(alpha)
         label = "random unit effects" + (", time fixed effects" if self.effects == "twoways" else "")
-        facts = tuple((k, label if k == "Effects" else v) for k, v in base.facts)
+        short = "RE unit" + (", FE time" if self.effects == "twoways" else "")
+        facts = tuple((k, short if k == "Effects" else v) for k, v in base.facts)
         facts += (("phi", f"{self.phi:.6g} ({self.phi_se:.3g})"), ("sigma_mu^2", f"{self.sigma2_mu:.6g}"))
         title = f"{MODEL_TITLES[self.kind]} panel model, {label}, ML"
         notes = base.notes + ("phi^2 = sigma^2/(T sigma_mu^2 + sigma^2) (Elhorst 2014, sar_panel_RE).",)
