@@ -26,7 +26,7 @@ import tarfile
 import tempfile
 from pathlib import Path
 
-from shapely.geometry import MultiPolygon, Polygon, mapping, shape
+from shapely.geometry import MultiPolygon, Polygon, mapping
 from shapely.validation import make_valid
 
 ENCODE_SCALE = 1024.0

@@ -24,6 +24,8 @@ from .inequality import (DagumResult, RegionalMeans, TheilResult, coefficient_of
 from .convergence import BetaConvergence, SigmaConvergence, beta_convergence, sigma_convergence
 from .dynamics import KDEResult, bandwidth_rule, kernel_density
 from .models import SpatialPanelModel, SpatialPanelResults, sar, sdem, sdm, sem, slx
+from .models import (by_region, hausman, lm_tests, lr_fixed_effects, lr_test, random_effects,
+                     specification_tests, wald_common_factor, wald_theta)
 
 __all__ = ["__version__", "weights", "provinces", "province_code", "province_table", "PanelData",
            "MAP_DISCLAIMER"]
@@ -33,6 +35,8 @@ __all__ += ["evaluation", "evaluate", "Evaluation", "IndexSystem", "Indicator", 
             "relative_development", "development_type", "coordination_table", "obstacle_degree", "top_obstacles",
             "obstacle_summary"]
 __all__ += ["SpatialPanelModel", "SpatialPanelResults", "sar", "sem", "sdm", "sdem", "slx"]
+__all__ += ["specification_tests", "by_region", "lm_tests", "random_effects", "hausman", "lr_test",
+            "lr_fixed_effects", "wald_theta", "wald_common_factor"]
 from .datasets import demo_indicators, demo_truth, load_demo
 from .io import read_long, read_nbs, read_wide
 from .study import Study, run_demo

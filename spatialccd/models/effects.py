@@ -41,7 +41,7 @@ EFFECT_NAMES = ("direct", "indirect", "total")
 class Multipliers:
     """Scalar spatial multipliers as functions of ρ (vectorised over draws)."""
 
-    logdet: object            # provides mean_diag_inverse, mean_diag_inverse_w
+    logdet: object            # mean_diag_inverse, mean_diag_inverse_w; None for SLX/SEM-type models
     W: sp.csr_matrix
     row_stochastic: bool
 

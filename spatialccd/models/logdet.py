@@ -55,6 +55,8 @@ def symmetrizer(W: sp.csr_matrix, *, rtol: float = 1e-10) -> np.ndarray | None:
         root = int(np.flatnonzero(labels == c)[0])
         order, pred = breadth_first_order(pattern, root, directed=False, return_predecessors=True)
         nodes = order[1:]
+        if len(nodes) == 0:  # an isolated unit: any d works
+            continue
         parents = pred[nodes]
         # d_p w_p,node = d_node w_node,p  →  log d_node = log d_p + log(w_p,node / w_node,p)
         step = np.log(np.asarray(W[parents, nodes]).ravel() / np.asarray(W[nodes, parents]).ravel())

@@ -7,7 +7,7 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
-from .effects import EffectSpec, Multipliers, compute_impacts
+from .effects import EffectSpec, compute_impacts
 from .summary import Summary
 
 MODEL_TITLES = {"sar": "Spatial lag (SAR)", "sdm": "Spatial Durbin (SDM)", "sem": "Spatial error (SEM)",

@@ -19,8 +19,8 @@ from scipy.sparse.linalg import splu
 from ..weights import IslandWarning
 from .design import Design, build_design
 from .effects import EffectSpec, Multipliers
-from .fit import ERROR_KINDS, LAG_KINDS, check_options, fit_error, fit_lag, fit_ols
-from .logdet import EigenLogDet, logdet_for
+from .fit import LAG_KINDS, check_options, fit_error, fit_lag, fit_ols
+from .logdet import logdet_for
 from .results import SpatialPanelResults
 
 KINDS = ("sar", "sem", "sdm", "sdem", "slx")
@@ -82,10 +82,9 @@ class SpatialPanelModel:
         return self._results(est, ld, cov_type)
 
     # ------------------------------------------------------------------ helpers
-    def _results(self, est: dict, ld: EigenLogDet | None, cov_type: str) -> SpatialPanelResults:
+    def _results(self, est: dict, ld, cov_type: str) -> SpatialPanelResults:
         d = self.design
         names = list(d.names) + list(d.durbin_names)
-        k = len(names)
         spatial = {"sar": "rho", "sdm": "rho", "sem": "lambda", "sdem": "lambda"}.get(self.kind)
         values = list(est["beta"]) + ([est["spatial"]] if spatial else [])
         labels = names + ([spatial] if spatial else [])
@@ -129,7 +128,7 @@ class SpatialPanelModel:
             out["time"] = pd.Series(R.mean(axis=1) - intercept, index=d.panel.times, name="time_effect")
         return out
 
-    def _effect_spec(self, params: pd.Series, ld: EigenLogDet | None) -> EffectSpec | None:
+    def _effect_spec(self, params: pd.Series, ld) -> EffectSpec | None:
         d = self.design
         names = tuple(n for n in d.names if n != "Intercept")
         if not names:
@@ -138,8 +137,6 @@ class SpatialPanelModel:
         beta_idx = np.array([labels.index(n) for n in names])
         theta_idx = np.array([labels.index(f"W_{n}") if f"W_{n}" in labels else -1 for n in names])
         rho_idx = labels.index("rho") if self.kind in LAG_KINDS else None
-        if ld is None:  # SLX: no spatial parameter, multipliers only need W
-            ld = EigenLogDet(np.zeros(1))
         return EffectSpec(names, beta_idx, theta_idx, rho_idx, Multipliers(ld, d.W, d.row_stochastic))
 
 
