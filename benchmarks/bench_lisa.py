@@ -5,6 +5,12 @@ a 3,000-unit rook lattice (50 × 60) × 12 years.  Both libraries get the same v
 and the same row-standardised weights; esda runs single-threaded (``n_jobs=1``) with
 whatever numba it finds.  ``run()`` returns one dict per case:
 ``case, ours_s, peer_s, ratio`` (ratio = ours / peer; < 1 means faster).
+
+Both cases use row-standardised contiguity, i.e. equal weights within each row, so
+spatialccd takes its sort-and-search path (one sorted vector of simulated lag sums per
+cardinality, shared by all units; see ``spatialccd.autocorrelation``).  Graphs with
+unequal weights (inverse distance, kernels) take the blocked rank-one-update path,
+about 8× slower on the lattice case (≈ 1.4 s vs ≈ 0.17 s here) but still no loop over units.
 """
 from __future__ import annotations
 

@@ -435,12 +435,12 @@ def _floyd_draws(n_pool: int, k: int, permutations: int, rng: np.random.Generato
     Floyd's algorithm, vectorised over rows (O(P·k²)), then a row-wise shuffle so
     that the order of the draws (which neighbour weight a value meets) is uniform.
     """
-    out = np.empty((permutations, k), dtype=np.int64)
+    out = np.empty((k, permutations), dtype=np.int64)  # transposed: reductions along axis 0 are fast
     for s, j in enumerate(range(n_pool - k, n_pool)):
         t = rng.integers(0, j + 1, size=permutations)
-        seen = (out[:, :s] == t[:, None]).any(axis=1)
-        out[:, s] = np.where(seen, j, t)
-    return rng.permuted(out, axis=1)
+        seen = (out[:s] == t).any(axis=0)
+        out[s] = np.where(seen, j, t)
+    return rng.permuted(out.T, axis=1)
 
 
 def _constant_rows(W: sp.csr_matrix, card: np.ndarray) -> np.ndarray:
@@ -483,9 +483,9 @@ def _conditional_pseudo_p(zs: np.ndarray, W: sp.csr_matrix, local: np.ndarray, p
     if not has.any():
         return p
     kmax = int(card.max())
-    draws = _floyd_draws(n - 1, kmax, P, rng)
-    G = zs[draws]  # s of the drawn units before the D = i patch
-    cum = np.cumsum(G, axis=1)  # cum[:, k − 1] = Σ_{j<k} s[D_rj]
+    DT = np.ascontiguousarray(_floyd_draws(n - 1, kmax, P, rng).T)  # (k_max, P): D transposed
+    GT = zs[DT]  # s of the drawn units before the D = i patch
+    cum = np.cumsum(GT, axis=0)  # cum[k − 1] = Σ_{j<k} s[D_rj]
     # thresholds in lag space: s_i·L ≥ I_i − tol ⇔ L ≥ lo_i (s_i > 0) or L ≤ hi_i (s_i < 0)
     tol = 1e-12 * np.maximum(1.0, np.abs(local))
     with np.errstate(divide="ignore", invalid="ignore"):
@@ -497,8 +497,8 @@ def _conditional_pseudo_p(zs: np.ndarray, W: sp.csr_matrix, local: np.ndarray, p
     ge = np.zeros(n, dtype=np.int64)  # #{L_sim ≥ lo_i}
     le = np.zeros(n, dtype=np.int64)  # #{L_sim ≤ hi_i}
     # cells where D = i among unit i's first k_i columns: value s_{n−1} instead of s_i
-    hit_r, hit_j = np.nonzero(np.arange(kmax) < card[draws])
-    hit_u = draws[hit_r, hit_j]
+    hit_j, hit_r = np.nonzero(np.arange(kmax)[:, None] < card[DT])
+    hit_u = DT[hit_j, hit_r]
     delta = zs[n - 1] - zs[hit_u]
     const = _constant_rows(W, card)
 
@@ -509,24 +509,23 @@ def _conditional_pseudo_p(zs: np.ndarray, W: sp.csr_matrix, local: np.ndarray, p
         lo_c, hi_c = lo / c, hi / c
     for k in np.unique(card[const]):
         units = np.flatnonzero(const & (card == k))
-        t_sorted = np.sort(cum[:, k - 1])
+        t_sorted = np.sort(cum[k - 1])
         ge[units] = P - np.searchsorted(t_sorted, lo_c[units], side="left")
         le[units] = np.searchsorted(t_sorted, hi_c[units], side="right")
     sel = const[hit_u]
     if sel.any():
         u, r = hit_u[sel], hit_r[sel]
-        old = cum[r, card[u] - 1]
+        old = cum[card[u] - 1, r]
         new = old + delta[sel]
         ge += np.bincount(u, weights=(new >= lo_c[u]).astype(float) - (old >= lo_c[u]), minlength=n
                           ).astype(np.int64)
         le += np.bincount(u, weights=(new <= hi_c[u]).astype(float) - (old <= hi_c[u]), minlength=n
                           ).astype(np.int64)
 
-    # unequal weights: L_sim = Σ_j w_ij G[:, j], built by rank-one updates for blocks
+    # unequal weights: L_sim = Σ_j w_ij s[D_rj], built by rank-one updates for blocks
     # of units of one cardinality, small enough to stay in cache (rows = units)
     general = has & ~const
     if general.any():
-        GT = np.ascontiguousarray(G.T)  # (k_max, P)
         gh = np.flatnonzero(general[hit_u])
         gh = gh[np.argsort(hit_u[gh], kind="stable")]  # patch cells of general rows, by unit
         gh_u = hit_u[gh]
