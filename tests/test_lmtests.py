@@ -5,10 +5,10 @@ usaww (fixture ``produc``); model log(gsp) ~ log(pcap) + log(pc) + log(emp) + un
 """
 import numpy as np
 import pytest
+from conftest import load_reference
 from scipy import stats
 
 import spatialccd as sc
-from conftest import load_reference
 from spatialccd.models.lmtests import TEST_NAMES, lm_statistics, trace_term
 
 F = "lgsp ~ lpcap + lpc + lemp + unemp"

@@ -46,7 +46,7 @@ def fitted(provinces):
 
 def test_loglik_equals_explicit_multivariate_normal(fitted):
     """ℓ = log N(By − Zβ; 0, σ_μ²(ι_Tι_T'⊗I_N) + σ²I) + T·log|B|, B = I − ρW, at the ML estimates."""
-    df, model, res = fitted
+    _, model, res = fitted
     d = model.design
     N, T = d.N, d.T
     W = d.W.toarray()
@@ -60,7 +60,7 @@ def test_loglik_equals_explicit_multivariate_normal(fitted):
 
 
 def test_estimates_maximise_and_hessian_is_analytical(fitted):
-    df, model, res = fitted
+    _, model, res = fitted
     d = model.design
     ys, Z, wy = d.transformed()
     s = RESample(ys, Z, wy, d.N, d.T, logdet_for(d.W))

@@ -20,7 +20,12 @@ from spatialccd.models.fit import fit_error, fit_lag
 from spatialccd.models.lmtests import design_lm_statistics
 from spatialccd.models.logdet import logdet_for
 from spatialccd.models.regional import SmallRegionWarning, _restrict
-from spatialccd.models.selection import HausmanWarning, common_factor, recommend, wald_statistic
+from spatialccd.models.selection import (
+    HausmanWarning,
+    common_factor,
+    recommend,
+    wald_statistic,
+)
 from spatialccd.models.simulate import simulate_sdm
 from spatialccd.weights import IslandWarning
 
@@ -227,7 +232,7 @@ def test_by_region_reports_islands(provinces_panel):
     df, g = provinces_panel
     with pytest.warns(IslandWarning, match="kept isolated"):
         gk = sc.weights.contiguity(islands="keep")
-    sub, islands, ncomp = _restrict(gk, pd.Index(["44", "45", "46"]))
+    _, islands, ncomp = _restrict(gk, pd.Index(["44", "45", "46"]))
     assert islands == ["46"] and ncomp == 2
     regions = {u: ("South" if u in ("44", "45", "46", "43", "35", "36", "52", "53") else "Rest")
                for u in g.unique_ids}

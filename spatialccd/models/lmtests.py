@@ -59,14 +59,14 @@ class LMStatistics:
     robust_lm_lag: float
     robust_lm_error: float
     sigma2: float
-    J: float     # noqa: N815
-    T_W: float   # noqa: N815
+    J: float
+    T_W: float
 
     def values(self) -> tuple[float, float, float, float]:
         return self.lm_lag, self.lm_error, self.robust_lm_lag, self.robust_lm_error
 
 
-def trace_term(W: sp.csr_matrix, T: float, *, unit_root: bool = False) -> float:  # noqa: N803
+def trace_term(W: sp.csr_matrix, T: float, *, unit_root: bool = False) -> float:
     """T_W = T·tr(W'W + WW) for the N×N weights W (tr(W'W) = Σ w_ij², tr(WW) = Σ w_ij w_ji).
 
     ``unit_root=True``: the traces on the (N−1)-dimensional space left by the Lee–Yu

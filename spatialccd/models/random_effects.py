@@ -52,13 +52,13 @@ RE_EFFECTS = ("individual", "twoways")
 PHI_MIN = 1e-3
 
 
-def unit_means(a: np.ndarray, N: int, T: int) -> np.ndarray:  # noqa: N803
+def unit_means(a: np.ndarray, N: int, T: int) -> np.ndarray:
     """J̄a: each observation replaced by its unit's mean over time (time-major (NT,) or (NT, k))."""
     b = a.reshape(T, N, -1)
     return np.broadcast_to(b.mean(axis=0, keepdims=True), b.shape).reshape(a.shape)
 
 
-def quasi_demean(a: np.ndarray, phi: float, N: int, T: int) -> np.ndarray:  # noqa: N803
+def quasi_demean(a: np.ndarray, phi: float, N: int, T: int) -> np.ndarray:
     """P_φ a = a − (1 − φ)·J̄a."""
     return a - (1 - phi) * unit_means(a, N, T)
 
@@ -70,8 +70,8 @@ class RESample:
     y: np.ndarray
     Z: np.ndarray
     wy: np.ndarray
-    N: int  # noqa: N815
-    T: int  # noqa: N815
+    N: int
+    T: int
     logdet: object
 
     @property

@@ -80,12 +80,12 @@ class HypothesisTest:
     note: str = ""
 
     @classmethod
-    def chi2(cls, name: str, null: str, statistic: float, df: int, note: str = "") -> "HypothesisTest":
+    def chi2(cls, name: str, null: str, statistic: float, df: int, note: str = "") -> HypothesisTest:
         return cls(name, null, float(statistic), int(df), float(stats.chi2.sf(statistic, df)), note)
 
 
 # --------------------------------------------------------------------------- numeric cores
-def wald_statistic(g: np.ndarray, G: np.ndarray, V: np.ndarray) -> float:  # noqa: N803
+def wald_statistic(g: np.ndarray, G: np.ndarray, V: np.ndarray) -> float:
     """Delta-method Wald statistic g'(G V G')⁻¹g for H0: g(ψ) = 0 with Jacobian G = ∂g/∂ψ'."""
     A = G @ V @ G.T
     try:
@@ -229,8 +229,8 @@ class SpecificationTests:
     recommendation: str
     models: dict = field(repr=False)
     formula: str
-    N: int  # noqa: N815
-    T: int  # noqa: N815
+    N: int
+    T: int
     effects: str
     lag_convention: str
     alpha: float
