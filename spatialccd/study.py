@@ -98,6 +98,8 @@ _SCHEMA: dict[str, dict[str, _Opt]] = {
             "bias_correction": _Opt(str, "none", ("none", "lee-yu", "elhorst")),
             "lag_convention": _Opt(str, "exact", ("exact", "splm")),
             "n_draws": _Opt(int, 1000), "seed": _SEED},
+    "tests": {"formula": _Opt(str), "effects": _Opt(str, "twoways", ("individual", "time", "twoways")),
+              "lag_convention": _Opt(str, "exact", ("exact", "splm")), "alpha": _Opt(float, 0.05)},
     "report": {"names": _Opt(str, "en", ("en", "zh", "code")), "digits": _Opt(int, 3)},
 }
 _TOP = {"title": _Opt(str, "spatialccd study")}
@@ -185,7 +187,11 @@ def _validate(raw: Mapping, source: str) -> dict:
         spec.setdefault("evaluation", _defaults("evaluation"))
         if len(spec["indicators"].subsystems) >= 2:
             spec.setdefault("coordination", _defaults("coordination"))
-    if any(a in spec for a in ("moran", "lisa", "sdm")):
+    if "tests" in spec and spec["tests"]["formula"] is None:
+        if "sdm" not in spec:
+            raise ValueError(f"{source}: [tests] needs a formula (or an [sdm] table whose formula it reuses)")
+        spec["tests"]["formula"] = spec["sdm"]["formula"]
+    if any(a in spec for a in ("moran", "lisa", "sdm", "tests")):
         spec.setdefault("weights", _defaults("weights"))
     spec.setdefault("report", _defaults("report"))
     if "obstacle" in spec and spec["obstacle"]["level"] == "criterion" and \
@@ -266,8 +272,8 @@ class Study:
         return cls.from_string(p.read_text(encoding="utf-8"), base_dir=p.parent, source=p.name)
 
     def __repr__(self) -> str:
-        steps = [s for s in ("evaluation", "coordination", "obstacle", "moran", "lisa", "dagum", "kde", "sdm")
-                 if s in self.spec]
+        steps = [s for s in ("evaluation", "coordination", "obstacle", "moran", "lisa", "dagum", "kde", "tests",
+                             "sdm") if s in self.spec]
         return f"Study({self.spec['title']!r}, steps={steps})"
 
     def settings_toml(self) -> str:
@@ -375,7 +381,7 @@ class _Runner:
                  ("coordination", self.step_coordination), ("obstacle", self.step_obstacle),
                  ("weights", self.step_weights),
                  ("moran", self.step_moran), ("lisa", self.step_lisa), ("dagum", self.step_dagum),
-                 ("kde", self.step_kde), ("sdm", self.step_sdm)]
+                 ("kde", self.step_kde), ("tests", self.step_tests), ("sdm", self.step_sdm)]
         sections = []
         for key, step in steps:
             if key in self.spec:
@@ -673,6 +679,30 @@ class _Runner:
         return Section(id="kde", title="Distribution dynamics (kernel density)", tables=(table,), figures=(fig,),
                        paragraphs=(f"Gaussian kernel densities of {col} per year for the nation and each "
                                    f"{k['group']} group (Silverman bandwidth).",))
+
+    def step_tests(self) -> Section:
+        """The specification-test chain (LM, Wald/LR, LR of fixed effects, Hausman) and SAR/SEM/SDM side by side."""
+        import warnings
+
+        from .models import specification_tests
+
+        s = self.spec["tests"]
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always")
+            chain = specification_tests(self.data, s["formula"], self.graph, unit=self.unit, time=self.time,
+                                        effects=s["effects"], lag_convention=s["lag_convention"], alpha=s["alpha"])
+        for w in caught:
+            self.log(f"tests: warning: {w.message}")
+        tests = self._table(Table.from_frame(
+            chain.publication_table().reset_index().set_index(["group", "test"]), name="specification_tests",
+            digits=self.digits, title="Specification tests",
+            notes=("*** p<0.01, ** p<0.05, * p<0.1.", *[f"{r.group}, {r.test}: {r.note}"
+                                                         for r in chain.table.itertuples() if r.note])))
+        models = {"SAR": chain.models["sar"], "SEM": chain.models["sem"], "SDM": chain.models["sdm"]}
+        compare = self._table(regression_table(models, name="model_comparison", digits=self.digits,
+                                               title=f"SAR, SEM and SDM ({s['effects']} FE): {s['formula']}"))
+        return Section(id="tests", title="Model selection", tables=(tests, compare),
+                       paragraphs=(chain.recommendation,))
 
     def step_sdm(self) -> Section:
         from .models import sdm

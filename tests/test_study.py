@@ -17,7 +17,7 @@ from spatialccd.datasets import demo_study_path
 from spatialccd.study import Study
 
 EXPECTED_SECTIONS = ["data", "evaluation", "coordination", "obstacle", "weights", "moran", "lisa", "dagum", "kde",
-                     "sdm", "settings", "run-log"]
+                     "tests", "sdm", "settings", "run-log"]
 
 
 class _Collector(HTMLParser):
@@ -88,7 +88,7 @@ def test_demo_outputs_on_disk(demo_run):
     out = result.output
     names = list(result.tables)
     assert {"descriptives", "weights", "ccd", "obstacle", "obstacle_top", "moran", "lisa_clusters", "dagum",
-            "kde_summary", "sdm", "sdm_recovery"} <= set(names)
+            "kde_summary", "specification_tests", "model_comparison", "sdm", "sdm_recovery"} <= set(names)
     assert openpyxl.load_workbook(out / "tables.xlsx", read_only=True).sheetnames == names
     for name in names:
         assert (out / "tables" / f"{name}.csv").stat().st_size > 0
@@ -287,3 +287,9 @@ def test_demo_truth_matches_the_process():
     assert (eff["direct"] + eff["indirect"] - eff["total"]).abs().max() < 1e-12
     study = Study.from_toml(demo_study_path())
     assert study.spec["sdm"]["formula"] == truth["formula"]
+
+
+def test_tests_section_needs_a_formula(tmp_path):
+    text = '[data]\ndemo = true\n\n[tests]\neffects = "twoways"\n'
+    with pytest.raises(ValueError, match=r"\[tests\] needs a formula"):
+        Study.from_string(text, base_dir=tmp_path, source="t.toml")
