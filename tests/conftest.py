@@ -41,3 +41,19 @@ def produc():
     df = df.assign(state=df["state"].map(key_of))
     df = df.assign(lgsp=np.log(df.gsp), lpcap=np.log(df.pcap), lpc=np.log(df.pc), lemp=np.log(df.emp))
     return pd.DataFrame(df), w
+
+
+def rook_lattice(rows: int, cols: int):
+    """Binary rook contiguity of a rows×cols grid as a dense array (irregular spectrum for small grids)."""
+    import numpy as np
+
+    n = rows * cols
+    a = np.zeros((n, n))
+    for r in range(rows):
+        for c in range(cols):
+            i = r * cols + c
+            if c + 1 < cols:
+                a[i, i + 1] = a[i + 1, i] = 1
+            if r + 1 < rows:
+                a[i, i + cols] = a[i + cols, i] = 1
+    return a

@@ -16,7 +16,7 @@ import spatialccd as sc
 from spatialccd import autocorrelation as ac
 from spatialccd.weights import IslandWarning, from_matrix
 
-from conftest import load_reference
+from conftest import load_reference, rook_lattice
 
 # --------------------------------------------------------------------------- fixtures
 # spdep's col.gal.nb has 230 links; libpysal's columbus.gal has 236 (= queen contiguity
@@ -46,19 +46,6 @@ def columbus():
 def col_w(columbus):
     _, a, ids = columbus
     return from_matrix(a, ids)  # row-standardised = nb2listw(style="W")
-
-
-def rook_lattice(rows: int, cols: int) -> np.ndarray:
-    n = rows * cols
-    a = np.zeros((n, n))
-    for r in range(rows):
-        for c in range(cols):
-            i = r * cols + c
-            if c + 1 < cols:
-                a[i, i + 1] = a[i + 1, i] = 1
-            if r + 1 < rows:
-                a[i, i + cols] = a[i + cols, i] = 1
-    return a
 
 
 @pytest.fixture(scope="module")

@@ -18,25 +18,14 @@ from spatialccd.models.fit import ConvergenceError, maximise
 from spatialccd.models.simulate import simulate_sdm
 from spatialccd.weights import IslandWarning, from_matrix
 
-
-def lattice(rows, cols):
-    """Rook contiguity of a rows×cols grid (irregular spectrum: no degenerate W² = aI + bW)."""
-    n = rows * cols
-    m = np.zeros((n, n))
-    for i in range(n):
-        r, c = divmod(i, cols)
-        if c + 1 < cols:
-            m[i, i + 1] = m[i + 1, i] = 1
-        if r + 1 < rows:
-            m[i, i + cols] = m[i + cols, i] = 1
-    return m
+from conftest import rook_lattice
 
 
 @pytest.fixture(scope="module")
 def small():
     N, T = 9, 5
     ids = [f"r{i}" for i in range(N)]
-    g = from_matrix(lattice(3, 3), ids)
+    g = from_matrix(rook_lattice(3, 3), ids)
     W = g.sparse.toarray()
     df = simulate_sdm(sp.csr_matrix(W), T, rho=0.4, beta=[1.0, -0.5], theta=[0.5, 0.2], seed=3, unit_ids=ids)
     return df, g, W, N, T

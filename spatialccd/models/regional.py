@@ -23,7 +23,7 @@ from ..geo import REGION3, REGION4, province_table
 from ..panel import PanelData, normalise_units
 from ..weights import IslandWarning, subset, to_sparse
 from .results import SpatialPanelResults
-from .summary import Summary
+from .summary import Summary, SummaryMixin
 
 PARTS = ("coefficient", "direct", "indirect", "total")
 
@@ -63,7 +63,7 @@ def region_of_units(panel: PanelData, data: pd.DataFrame, regions) -> pd.Series:
 
 
 @dataclass(frozen=True)
-class RegionalResults:
+class RegionalResults(SummaryMixin):
     """Fits per region (and ``"All"``), with the weights diagnostics and a comparison table.
 
     ``table``: rows (part, term) with part ∈ {coefficient, direct, indirect, total},
@@ -96,15 +96,6 @@ class RegionalResults:
         notes += [f"{r}: W splits into {c} unconnected parts" for r, c in self.components.items() if c > 1]
         return Summary("Regional sub-sample estimates", facts, (("Estimates and effects", self.publication_table()),),
                        tuple(notes))
-
-    def to_latex(self) -> str:
-        return self.summary().as_latex()
-
-    def _repr_html_(self) -> str:
-        return self.summary().as_html()
-
-    def __str__(self) -> str:
-        return self.summary().as_text()
 
 
 def _restrict(w, ids: pd.Index) -> tuple:

@@ -8,7 +8,7 @@ import pandas as pd
 from scipy import stats
 
 from .effects import EffectSpec, compute_impacts
-from .summary import Summary
+from .summary import Summary, SummaryMixin
 
 MODEL_TITLES = {"sar": "Spatial lag (SAR)", "sdm": "Spatial Durbin (SDM)", "sem": "Spatial error (SEM)",
                 "sdem": "Spatial Durbin error (SDEM)", "slx": "Spatial lag of X (SLX)"}
@@ -17,7 +17,7 @@ EFFECT_TITLES = {"none": "pooled (no fixed effects)", "individual": "unit fixed 
 
 
 @dataclass(frozen=True)
-class SpatialPanelResults:
+class SpatialPanelResults(SummaryMixin):
     """Results of :meth:`SpatialPanelModel.fit`.
 
     Attributes are read-only; pandas outputs are copies.  ``params`` holds β
@@ -144,9 +144,3 @@ class SpatialPanelResults:
         title = f"{MODEL_TITLES[self.kind]} panel model, {EFFECT_TITLES[self.effects]}, ML"
         notes = ("z-statistics and p-values use the normal distribution.",)
         return Summary(title, facts, (("Coefficients", self.to_frame(alpha)),), notes)
-
-    def __str__(self) -> str:
-        return self.summary().as_text()
-
-    def _repr_html_(self) -> str:
-        return self.summary().as_html()

@@ -55,7 +55,7 @@ from .lmtests import design_lm_statistics, lm_frame
 from .random_effects import RandomEffectsModel
 from .results import SpatialPanelResults
 from .spec import SpatialPanelModel
-from .summary import Summary
+from .summary import Summary, SummaryMixin
 
 EFFECT_LABELS = {"none": "pooled", "individual": "unit FE", "time": "time FE", "twoways": "two-way FE"}
 MODEL_WORDS = {"sdm": "spatial Durbin model (SDM)", "sar": "spatial lag model (SAR)",
@@ -222,7 +222,7 @@ def hausman(fe: SpatialPanelResults, re: SpatialPanelResults) -> HypothesisTest:
 
 # --------------------------------------------------------------------------- the chain
 @dataclass(frozen=True)
-class SpecificationTests:
+class SpecificationTests(SummaryMixin):
     """Result of :func:`specification_tests`: the tidy ``table``, the fitted ``models`` and a ``recommendation``."""
 
     table: pd.DataFrame
@@ -253,15 +253,6 @@ class SpecificationTests:
                  "Recommendation: " + self.recommendation)
         return Summary("Specification tests for the spatial panel model", facts,
                        (("Tests", self.publication_table()),), notes)
-
-    def to_latex(self) -> str:
-        return self.summary().as_latex()
-
-    def _repr_html_(self) -> str:
-        return self.summary().as_html()
-
-    def __str__(self) -> str:
-        return self.summary().as_text()
 
 
 def specification_tests(data, formula: str, w, *, unit: str = "province", time: str = "year",

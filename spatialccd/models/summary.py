@@ -68,3 +68,16 @@ class Summary:
 
     def _repr_html_(self) -> str:
         return self.as_html()
+
+
+class SummaryMixin:
+    """Text, HTML and LaTeX display for a class that defines ``summary() -> Summary``."""
+
+    def to_latex(self) -> str:
+        return self.summary().as_latex()
+
+    def _repr_html_(self) -> str:
+        return self.summary().as_html()
+
+    def __str__(self) -> str:
+        return self.summary().as_text()
