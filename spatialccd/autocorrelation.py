@@ -72,7 +72,7 @@ import pandas as pd
 import scipy.sparse as sp
 from libpysal.graph import Graph
 from scipy import stats
-from tqdm.auto import tqdm
+from tqdm import tqdm  # plain bar: tqdm.auto warns in Jupyter without ipywidgets
 
 from .panel import PanelData, normalise_units
 from .weights import to_sparse

@@ -19,7 +19,7 @@ from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
-from tqdm.auto import tqdm
+from tqdm import tqdm  # plain bar: tqdm.auto warns in Jupyter without ipywidgets
 
 from .geo import REGION3, REGION4, province_table
 from .panel import normalise_units

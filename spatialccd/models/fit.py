@@ -16,7 +16,8 @@ in closed form.  Bias corrections:
     with ``info.bc = 1``, its default): σ²·T/(T−1) with unit effects, σ²·N/(N−1)
     with time effects; with two-way effects (β, ρ, σ²) + (I/NT)⁻¹·[0, 1/(1−ρ),
     1/(2σ²)]/N with I the information matrix at the uncorrected estimates, then
-    σ²·T/(T−1).
+    σ²·T/(T−1).  The reported log-likelihood (and AIC/BIC) is the maximised,
+    uncorrected one, as the toolbox reports it.
 ``None`` — the direct approach (n = NT, Jacobian weight T), as splm's default and
     the toolbox with ``info.bc = 0``.
 """
