@@ -100,3 +100,12 @@ def test_spreg_sdm_direct_effect_omits_theta_feedback():
         assert correct - spreg_direct == pytest.approx(feedback, abs=1e-4)
         assert abs(feedback) > 1e-2  # the omission is material here
         assert ours.impacts(method="delta").loc[v, "direct"] == pytest.approx(correct, abs=1e-4)
+
+
+def test_sem_indirect_effect_is_zero_without_z(recwarn):
+    g = sc.weights.contiguity()
+    df = simulate_sdm(g.sparse, 5, rho=0.0, beta=[1.0], theta=[0.0], seed=1, unit_ids=list(g.unique_ids))
+    e = sc.sem(df, "y ~ x1", g, unit="unit").impacts(method="delta")
+    assert e.loc["x1", "indirect"] == 0 and e.loc["x1", "indirect_se"] == 0
+    assert np.isnan(e.loc["x1", "indirect_z"]) and np.isnan(e.loc["x1", "indirect_p"])
+    assert not [w for w in recwarn if issubclass(w.category, RuntimeWarning)]

@@ -110,7 +110,8 @@ def compute_impacts(params: np.ndarray, cov: np.ndarray, spec: EffectSpec, *, me
         se = np.sqrt(np.einsum("vem,mn,ven->ve", jac, cov, jac))
         zcrit = stats.norm.ppf(1 - alpha / 2)
         lo, hi = point - zcrit * se, point + zcrit * se
-    z = point / se
+    # an effect fixed at zero (SEM/SDEM without a W·X term: indirect ≡ 0) has no z or p
+    z = np.divide(point, se, out=np.full_like(point, np.nan), where=se > 0)
     p = 2 * stats.norm.sf(np.abs(z))
     cols = {}
     for e, name in enumerate(EFFECT_NAMES):
