@@ -51,7 +51,7 @@ def sample_sizes(effects: str, N: int, T: int, bias_correction) -> tuple[float, 
     return float(n), float(tj), effects in ("time", "twoways")
 
 
-def check_options(kind: str, effects: str, bias_correction, cov_type: str, design: Design) -> None:
+def check_options(effects: str, bias_correction, cov_type: str, design: Design) -> None:
     if bias_correction not in BIAS_CORRECTIONS:
         raise ValueError(f"bias_correction must be one of {list(BIAS_CORRECTIONS)}, got {bias_correction!r}")
     if cov_type not in COV_TYPES:
@@ -161,7 +161,7 @@ def fit_error(design: Design, ld, *, bias_correction, cov_type: str) -> dict:
     return dict(beta=beta, spatial=lam, sigma2=sigma2, cov=cov, llf=llf, n=n, resid=resid, ys=ys, Z=Z)
 
 
-def fit_ols(design: Design, *, bias_correction, cov_type: str) -> dict:
+def fit_ols(design: Design, *, bias_correction) -> dict:
     """SLX or the non-spatial within regression: OLS on the transformed [X, W·X].
 
     σ² for the covariance uses the degrees of freedom of the within regression

@@ -130,7 +130,7 @@ def design_lm_statistics(design: Design, *, bias_correction: str | None = None) 
     n, tj, unit_root = sample_sizes(design.effects, design.N, design.T, bias_correction)
     if unit_root and not design.row_stochastic:
         raise ValueError("bias_correction='lee-yu' with time effects needs a row-standardised W")
-    est = fit_ols(design, bias_correction=None, cov_type="information")
+    est = fit_ols(design, bias_correction=None)
     e, beta, Xs = est["resid"], est["beta"], est["Z"]
     _, _, wy = design.transformed()
     we = design.lag_of_transformed(design.y - design.X @ beta, e)

@@ -66,15 +66,16 @@ class SpatialPanelModel:
         ``cov_type``: ``"information"`` (default; inverse expected information,
         full, as the Elhorst toolbox and spatialreg), ``"hessian"`` (inverse
         observed Hessian, as xsmle) or ``"splm"`` (the information matrix with the
-        ρ–β covariance set to zero, reproducing splm's reported SEs).
+        ρ–β covariance set to zero, reproducing splm's reported SEs).  SLX is
+        linear: its covariance is always the OLS one with within degrees of freedom (as plm).
         ``logdet``: ``"auto"`` (exact eigenvalues up to N = 1,500, sparse LU +
         spline above), ``"eigen"`` or ``"splu-spline"``; reported as ``logdet_method``.
         """
         d = self.design
-        check_options(self.kind, self.effects, self.bias_correction, cov_type, d)
+        check_options(self.effects, self.bias_correction, cov_type, d)
         ld = None
         if self.kind == "slx":
-            est = fit_ols(d, bias_correction=self.bias_correction, cov_type=cov_type)
+            est = fit_ols(d, bias_correction=self.bias_correction)
         else:
             ld = logdet_for(d.W, method=logdet)
             fitter = fit_lag if self.kind in LAG_KINDS else fit_error
