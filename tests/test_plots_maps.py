@@ -176,3 +176,22 @@ def test_save_figure_formats(tmp_path, panel):
     assert style.save_figure(fig, tmp_path / "one.pdf") == [tmp_path / "one.pdf"]
     with pytest.raises(ValueError, match="png, svg or pdf"):
         style.save_figure(fig, tmp_path / "x.jpg")
+
+
+def test_cjk_font_survives_until_savefig():
+    """Labels created under text_style('zh') keep the CJK family when the figure is saved later."""
+    import io
+
+    import matplotlib.pyplot as plt
+
+    from spatialccd.plots import style
+
+    font = style.find_cjk_font()
+    if font is None:
+        pytest.skip("no CJK font installed on this machine (e.g. Debian fonts-noto-cjk)")
+    with style.text_style("zh"):
+        fig, ax = plt.subplots()
+        text = ax.set_title("高-高集聚")
+    fig.savefig(io.BytesIO(), format="png")  # drawn outside the context
+    assert text.get_fontname() == font
+    plt.close(fig)

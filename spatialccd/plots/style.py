@@ -8,6 +8,8 @@ first in matplotlib's sans-serif list.
 from __future__ import annotations
 
 import contextlib
+import functools
+import re
 import warnings
 from collections.abc import Iterable, Iterator
 from pathlib import Path
@@ -50,13 +52,33 @@ _TEXT = {
 CJK_FONTS = ("Noto Sans CJK SC", "Noto Sans SC", "Source Han Sans SC", "Source Han Sans CN",
              "Microsoft YaHei", "SimHei", "PingFang SC", "Hiragino Sans GB", "Heiti SC", "STHeiti",
              "WenQuanYi Micro Hei", "WenQuanYi Zen Hei", "Noto Serif CJK SC", "SimSun", "Songti SC",
-             "AR PL UMing CN", "Droid Sans Fallback")
+             "AR PL UMing CN", "Droid Sans Fallback", "Noto Sans CJK JP", "Noto Serif CJK JP")
 
 
+@functools.lru_cache(maxsize=1)
 def find_cjk_font() -> str | None:
-    """The first installed font of :data:`CJK_FONTS`, or None."""
-    installed = {f.name for f in font_manager.fontManager.ttflist}
-    return next((name for name in CJK_FONTS if name in installed), None)
+    """The first installed font of :data:`CJK_FONTS`, or None.
+
+    matplotlib's font cache may predate fonts installed later (e.g. ``fonts-noto-cjk``);
+    when none of the known names is cached, system font files whose names look like CJK
+    fonts are registered with ``fontManager.addfont`` and the lookup is repeated.  A
+    ``.ttc`` collection registers under its first face (Noto's is "Noto Sans CJK JP",
+    which covers simplified Chinese).
+    """
+    def known() -> str | None:
+        installed = {f.name for f in font_manager.fontManager.ttflist}
+        return next((name for name in CJK_FONTS if name in installed), None)
+
+    found = known()
+    if found is None:
+        hint = re.compile(r"cjk|wqy|wenquanyi|simhei|simsun|msyh|yahei|droidsansfallback|sourcehan|uming|ukai",
+                          re.IGNORECASE)
+        for path in font_manager.findSystemFonts():
+            if hint.search(Path(path).name):
+                with contextlib.suppress(Exception):  # unreadable font files are skipped
+                    font_manager.fontManager.addfont(path)
+        found = known()
+    return found
 
 
 def resolve_lang(lang: str | None) -> str:
@@ -81,7 +103,8 @@ def text_style(lang: str) -> Iterator[None]:
     font = find_cjk_font() if lang == "zh" else None
     rc = {"axes.unicode_minus": font is None}
     if font:
-        rc |= {"font.family": "sans-serif", "font.sans-serif": [font, *mpl.rcParams["font.sans-serif"]]}
+        # a concrete family name is stored in each Text at creation, so it survives until savefig
+        rc |= {"font.family": [font, "sans-serif"]}
     with mpl.rc_context(rc):
         yield
 
