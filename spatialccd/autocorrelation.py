@@ -180,12 +180,15 @@ def _xwx(W: sp.csr_matrix, X: np.ndarray) -> np.ndarray:
     return np.einsum("ij,ij->j", X, W @ X)
 
 
-def _moran_core(x: np.ndarray, W: sp.csr_matrix):
-    n = x.size
-    s0, s1, s2 = _weight_sums(W)
+def _sums_and_kurtosis(x: np.ndarray, W: sp.csr_matrix) -> tuple[int, float, float, float, float]:
+    """n, S0, S1, S2 and the sample kurtosis b2 = n·Σz⁴/(Σz²)² used by the randomisation variances."""
     z = x - x.mean()
     m2, m4 = (z ** 2).sum(), (z ** 4).sum()
-    b2 = n * m4 / m2 ** 2
+    return (x.size, *_weight_sums(W), x.size * m4 / m2 ** 2)
+
+
+def _moran_core(x: np.ndarray, W: sp.csr_matrix):
+    n, s0, s1, s2, b2 = _sums_and_kurtosis(x, W)
     ei = -1.0 / (n - 1)
     var_norm = (n * n * s1 - n * s2 + 3 * s0 ** 2) / ((n * n - 1) * s0 ** 2) - ei ** 2
     var_rand = ((n * ((n * n - 3 * n + 3) * s1 - n * s2 + 3 * s0 ** 2)
@@ -200,11 +203,7 @@ def _moran_core(x: np.ndarray, W: sp.csr_matrix):
 
 
 def _geary_core(x: np.ndarray, W: sp.csr_matrix):
-    n = x.size
-    s0, s1, s2 = _weight_sums(W)
-    z = x - x.mean()
-    m2, m4 = (z ** 2).sum(), (z ** 4).sum()
-    b2 = n * m4 / m2 ** 2
+    n, s0, s1, s2, b2 = _sums_and_kurtosis(x, W)
     var_norm = ((2 * s1 + s2) * (n - 1) - 4 * s0 ** 2) / (2 * (n + 1) * s0 ** 2)
     var_rand = (((n - 1) * s1 * (n * n - 3 * n + 3 - (n - 1) * b2)
                  - 0.25 * (n - 1) * s2 * (n * n + 3 * n - 6 - (n * n - n + 2) * b2)
