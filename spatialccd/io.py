@@ -30,6 +30,8 @@ file and a failed write leaves any previous file intact.  :func:`write_text`,
 """
 from __future__ import annotations
 
+from .exceptions import NonProvinceRowWarning
+
 import contextlib
 import csv
 import io as _io
@@ -53,10 +55,6 @@ __all__ = ["NonProvinceRowWarning", "read_long", "read_wide", "read_nbs", "year_
 _EXCEL = {".xlsx", ".xlsm", ".xls"}
 _MISSING = {"", "-", "—", "–", "…", "...", "..", "na", "n/a", "nan", "null"}
 _YEAR = re.compile(r"^\s*(\d{4})\s*(?:年)?\s*$")
-
-
-class NonProvinceRowWarning(UserWarning):
-    """An NBS export held rows that are not one of the 31 provinces; they were dropped."""
 
 
 def year_of(label) -> int | None:

@@ -21,6 +21,8 @@ Econometrics*, ch. 2 on weights matrices.
 """
 from __future__ import annotations
 
+from .exceptions import IslandWarning
+
 import warnings
 from collections.abc import Iterable, Mapping
 
@@ -36,10 +38,6 @@ EARTH_RADIUS_KM = 6371.0088
 
 __all__ = ["IslandWarning", "contiguity", "knn", "distance", "economic", "nested", "subset",
            "centroids", "great_circle_km", "to_sparse", "from_matrix"]
-
-
-class IslandWarning(UserWarning):
-    """A unit has no neighbour in a weights graph."""
 
 
 def _gdf(gdf: gpd.GeoDataFrame | None) -> gpd.GeoDataFrame:

@@ -28,6 +28,7 @@ import warnings
 import numpy as np
 from scipy.optimize import minimize_scalar
 
+from ..exceptions import ConvergenceError
 from .design import Design
 from .likelihood import (ErrorMoments, LagMoments, Likelihood, error_hessian, error_information, lag_hessian,
                          lag_information)
@@ -38,8 +39,6 @@ LAG_KINDS = ("sar", "sdm")
 ERROR_KINDS = ("sem", "sdem")
 
 
-class ConvergenceError(RuntimeError):
-    """The likelihood search failed; the message carries the last state."""
 
 
 def sample_sizes(effects: str, N: int, T: int, bias_correction) -> tuple[float, float, bool]:  # noqa: N803

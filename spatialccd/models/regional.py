@@ -11,6 +11,8 @@ units the ML asymptotics (in N) are poor.
 """
 from __future__ import annotations
 
+from ..exceptions import SmallRegionWarning
+
 import warnings
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
@@ -26,10 +28,6 @@ from .results import SpatialPanelResults
 from .summary import Summary, SummaryMixin
 
 PARTS = ("coefficient", "direct", "indirect", "total")
-
-
-class SmallRegionWarning(UserWarning):
-    """A region has fewer than twice as many units as the model has parameters."""
 
 
 def region_of_units(panel: PanelData, data: pd.DataFrame, regions) -> pd.Series:

@@ -49,6 +49,7 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
+from ..exceptions import HausmanWarning
 from .design import build_design
 from .fit import ConvergenceError
 from .lmtests import design_lm_statistics, lm_frame
@@ -64,8 +65,6 @@ EFFECT_WORDS = {"none": "without fixed effects", "individual": "with unit (spati
                 "time": "with time-period fixed effects", "twoways": "with two-way fixed effects"}
 
 
-class HausmanWarning(RuntimeWarning):
-    """V̂_FE − V̂_RE is not positive definite; the Hausman test used its positive part."""
 
 
 @dataclass(frozen=True)
