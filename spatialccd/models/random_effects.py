@@ -44,7 +44,7 @@ from .likelihood import LagMoments, Likelihood
 from .logdet import logdet_for
 from .results import MODEL_TITLES, SpatialPanelResults
 from .spec import SpatialPanelModel, _solve_periods
-from .summary import Summary
+from ..summary import Summary
 
 RE_KINDS = ("sar", "sdm")
 RE_EFFECTS = ("individual", "twoways")

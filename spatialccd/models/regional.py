@@ -25,7 +25,7 @@ from ..geo import REGION3, REGION4, province_table
 from ..panel import PanelData, normalise_units
 from ..weights import IslandWarning, subset, to_sparse
 from .results import SpatialPanelResults
-from .summary import Summary, SummaryMixin
+from ..summary import Summary, SummaryMixin
 
 PARTS = ("coefficient", "direct", "indirect", "total")
 

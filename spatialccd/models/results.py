@@ -8,7 +8,7 @@ import pandas as pd
 from scipy import stats
 
 from .effects import EffectSpec, compute_impacts
-from .summary import Summary, SummaryMixin
+from ..summary import Summary, SummaryMixin
 
 MODEL_TITLES = {"sar": "Spatial lag (SAR)", "sdm": "Spatial Durbin (SDM)", "sem": "Spatial error (SEM)",
                 "sdem": "Spatial Durbin error (SDEM)", "slx": "Spatial lag of X (SLX)"}

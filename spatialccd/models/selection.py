@@ -56,7 +56,7 @@ from .lmtests import design_lm_statistics, lm_frame
 from .random_effects import RandomEffectsModel
 from .results import SpatialPanelResults
 from .spec import SpatialPanelModel
-from .summary import Summary, SummaryMixin
+from ..summary import Summary, SummaryMixin
 
 EFFECT_LABELS = {"none": "pooled", "individual": "unit FE", "time": "time FE", "twoways": "two-way FE"}
 MODEL_WORDS = {"sdm": "spatial Durbin model (SDM)", "sar": "spatial lag model (SAR)",

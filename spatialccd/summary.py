@@ -1,4 +1,8 @@
-"""Plain-text, HTML and LaTeX rendering of a results summary (statsmodels-style ``Summary``)."""
+"""Plain-text, HTML and LaTeX rendering of a results summary (statsmodels-style ``Summary``).
+
+Every result object of the package returns a :class:`Summary` from ``summary()``;
+:class:`SummaryMixin` gives it ``__str__``, ``_repr_html_`` and ``to_latex``.
+"""
 from __future__ import annotations
 
 import html
@@ -6,12 +10,7 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-
-def _latex_escape(s: str) -> str:
-    for a, b in (("\\", r"\textbackslash{}"), ("&", r"\&"), ("%", r"\%"), ("$", r"\$"), ("#", r"\#"),
-                 ("_", r"\_"), ("{", r"\{"), ("}", r"\}"), ("~", r"\textasciitilde{}"), ("^", r"\^{}")):
-        s = s.replace(a, b)
-    return s
+from ._format import latex_escape as _latex_escape
 
 
 @dataclass(frozen=True)
@@ -68,6 +67,9 @@ class Summary:
 
     def _repr_html_(self) -> str:
         return self.as_html()
+
+
+__all__ = ["Summary", "SummaryMixin"]
 
 
 class SummaryMixin:
