@@ -62,7 +62,8 @@ class PanelData:
     missing cells are listed).
     """
 
-    def __init__(self, data: pd.DataFrame, *, unit: str = "province", time: str = "year") -> None:
+    def __init__(self, data: pd.DataFrame, *, unit: str = "province", time: str = "year",
+                 units: str = "auto") -> None:
         if not isinstance(data, pd.DataFrame):
             raise TypeError(f"data must be a pandas DataFrame, got {type(data).__name__}")
         df = data.reset_index() if any(n in (unit, time) for n in data.index.names) else data.copy()
@@ -72,8 +73,11 @@ class PanelData:
             if df[col].isna().any():
                 rows = df.index[df[col].isna()].tolist()[:10]
                 raise ValueError(f"missing {col!r} identifiers in rows {rows}")
-        labels, self.is_province = normalise_units(df[unit])
-        df[unit] = labels
+        if units == "labels":
+            self.is_province = False
+        else:
+            labels, self.is_province = normalise_units(df[unit])
+            df[unit] = labels
         dup = df.duplicated([unit, time], keep=False)
         if dup.any():
             cells = sorted(set(map(tuple, df.loc[dup, [unit, time]].to_numpy().tolist())))

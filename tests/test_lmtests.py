@@ -21,10 +21,10 @@ KEYS = ("lml", "lme", "rlml", "rlme")
 def test_lm_tests_match_splm(produc, key):
     ref = load_reference("produc_lm_tests.json")["slmtest"][key]
     df, w = produc
-    out = sc.lm_tests(df, F, w, effects=SPECS[key], lag_convention="splm", **KW)
+    out = sc.lm_tests(df, F, w, effects=SPECS[key], lag_convention="splm", **KW).to_frame()
     assert list(out.index) == list(TEST_NAMES)
-    np.testing.assert_allclose(out["statistic"], [ref[k]["statistic"] for k in KEYS], rtol=1e-6)
-    np.testing.assert_allclose(out["p_value"], [ref[k]["p_value"] for k in KEYS], rtol=1e-5)
+    np.testing.assert_allclose(out["stat"], [ref[k]["statistic"] for k in KEYS], rtol=1e-6)
+    np.testing.assert_allclose(out["pvalue"], [ref[k]["p_value"] for k in KEYS], rtol=1e-5)
     assert (out["df"] == 1).all()
 
 
@@ -33,8 +33,8 @@ def test_default_convention_equals_splm_without_time_effects(produc, key):
     """Without time effects Q(I⊗W) = (I⊗W)Q on the relevant vectors: the exact default reproduces splm."""
     ref = load_reference("produc_lm_tests.json")["slmtest"][key]
     df, w = produc
-    out = sc.lm_tests(df, F, w, effects=SPECS[key], **KW)
-    np.testing.assert_allclose(out["statistic"], [ref[k]["statistic"] for k in KEYS], rtol=1e-6)
+    out = sc.lm_tests(df, F, w, effects=SPECS[key], **KW).to_frame()
+    np.testing.assert_allclose(out["stat"], [ref[k]["statistic"] for k in KEYS], rtol=1e-6)
 
 
 def test_conventions_differ_only_through_J(produc):
@@ -42,12 +42,13 @@ def test_conventions_differ_only_through_J(produc):
     by the documented amounts (module docstring of spatialccd.models.lmtests)."""
     df, w = produc
     for eff, lag, rlag in (("time", (0.8979, 0.8989), (4.663, 4.669)), ("twoways", (69.166, 69.259), (9.717, 9.737))):
-        splm = sc.lm_tests(df, F, w, effects=eff, lag_convention="splm", **KW)
-        exact = sc.lm_tests(df, F, w, effects=eff, **KW)
-        assert exact.loc["LM-error", "statistic"] == pytest.approx(splm.loc["LM-error", "statistic"], rel=1e-12)
-        assert (splm.attrs["J"] > exact.attrs["J"]) and splm.attrs["T_W"] == exact.attrs["T_W"]
-        assert (splm.loc["LM-lag", "statistic"], exact.loc["LM-lag", "statistic"]) == pytest.approx(lag, abs=1e-3)
-        assert (splm.loc["robust LM-lag", "statistic"], exact.loc["robust LM-lag", "statistic"]) == pytest.approx(
+        splm_t = sc.lm_tests(df, F, w, effects=eff, lag_convention="splm", **KW)
+        exact_t = sc.lm_tests(df, F, w, effects=eff, **KW)
+        splm, exact = splm_t.to_frame(), exact_t.to_frame()
+        assert exact.loc["LM-error", "stat"] == pytest.approx(splm.loc["LM-error", "stat"], rel=1e-12)
+        assert (splm_t.J > exact_t.J) and splm_t.T_W == exact_t.T_W
+        assert (splm.loc["LM-lag", "stat"], exact.loc["LM-lag", "stat"]) == pytest.approx(lag, abs=1e-3)
+        assert (splm.loc["robust LM-lag", "stat"], exact.loc["robust LM-lag", "stat"]) == pytest.approx(
             rlag, abs=1e-3)
 
 
@@ -70,20 +71,20 @@ def test_exact_convention_equals_kronecker_brute_force(produc):
     J = (wxb @ M @ wxb + tw * s2) / s2
     lag = (e @ Q @ big_w @ d.y / s2) ** 2 / J
     err = (e @ Q @ big_w @ (d.y - d.X @ b) / s2) ** 2 / tw
-    out = sc.lm_tests(df, F, w, effects="twoways", **KW)
-    assert out.loc["LM-lag", "statistic"] == pytest.approx(lag, rel=1e-9)
-    assert out.loc["LM-error", "statistic"] == pytest.approx(err, rel=1e-9)
+    out = sc.lm_tests(df, F, w, effects="twoways", **KW).to_frame()
+    assert out.loc["LM-lag", "stat"] == pytest.approx(lag, rel=1e-9)
+    assert out.loc["LM-error", "stat"] == pytest.approx(err, rel=1e-9)
     assert trace_term(d.W, T) == pytest.approx(tw, rel=1e-12)
 
 
 def test_pvalues_are_chi2_and_bad_input(produc):
     df, w = produc
-    out = sc.lm_tests(df, F, w, effects="individual", **KW)
-    np.testing.assert_allclose(out["p_value"], stats.chi2.sf(out["statistic"], 1))
+    out = sc.lm_tests(df, F, w, effects="individual", **KW).to_frame()
+    np.testing.assert_allclose(out["pvalue"], stats.chi2.sf(out["stat"], 1))
     with pytest.raises(ValueError, match="effects must be one of"):
-        sc.lm_tests(df, F, w, effects="both", **KW)
+        sc.lm_tests(df, F, w, effects="both", **KW).to_frame()
     with pytest.raises(ValueError, match="lag_convention"):
-        sc.lm_tests(df, F, w, lag_convention="R", **KW)
+        sc.lm_tests(df, F, w, lag_convention="R", **KW).to_frame()
     with pytest.raises(ValueError, match="no links"):
         e = np.ones(4)
         lm_statistics(e, np.ones((4, 1)), e, e, e, 0.0)

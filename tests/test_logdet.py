@@ -76,7 +76,7 @@ def test_fit_with_sparse_route_matches_eigen(lattice):
     assert b.rho == pytest.approx(a.rho, abs=1e-5)
     np.testing.assert_allclose(b.params, a.params, atol=1e-5)
     np.testing.assert_allclose(b.bse, a.bse, rtol=0.01)
-    ea, eb = a.impacts(method="delta"), b.impacts(method="delta")
+    ea, eb = a.impacts(method="delta").to_frame(), b.impacts(method="delta").to_frame()
     np.testing.assert_allclose(eb[["direct", "indirect", "total"]], ea[["direct", "indirect", "total"]], atol=1e-3)
 
 

@@ -35,7 +35,7 @@ def brute_force(res, W):
 
 def test_effects_equal_dense_computation(fit):
     res, g = fit
-    eff = res.impacts(method="delta")
+    eff = res.impacts(method="delta").to_frame()
     for v, (direct, total) in brute_force(res, g.sparse.toarray()).items():
         assert eff.loc[v, "direct"] == pytest.approx(direct, rel=1e-10)
         assert eff.loc[v, "total"] == pytest.approx(total, rel=1e-10)
@@ -45,28 +45,42 @@ def test_effects_equal_dense_computation(fit):
 
 def test_simulation_and_delta_agree_and_seed_reproduces(fit):
     res, _ = fit
-    sim = res.impacts(n_draws=4000, seed=5)
-    delta = res.impacts(method="delta")
+    sim = res.impacts(n_draws=4000, seed=5).to_frame()
+    delta = res.impacts(method="delta").to_frame()
     for e in ("direct", "indirect", "total"):
         np.testing.assert_allclose(sim[f"{e}_se"], delta[f"{e}_se"], rtol=0.1)
         assert (sim[f"{e}_lower"] < sim[e]).all() and (sim[e] < sim[f"{e}_upper"]).all()
-    pd.testing.assert_frame_equal(res.impacts(n_draws=200, seed=1), res.impacts(n_draws=200, seed=1))
+    pd.testing.assert_frame_equal(res.impacts(n_draws=200, seed=1).to_frame(), res.impacts(n_draws=200, seed=1).to_frame())
     assert sim.attrs["method"] == "simulation" and sim.attrs["n_draws"] == 4000
     with pytest.raises(ValueError, match="method must be"):
         res.impacts(method="bootstrap")
+
+
+def test_impacts_object(fit):
+    res, _ = fit
+    imp = res.impacts(method="delta")
+    assert isinstance(imp, sc.models.Impacts) and imp.names == tuple(imp.to_frame().index)
+    for kind in ("direct", "indirect", "total"):
+        block = getattr(imp, kind)
+        assert list(block.columns) == ["estimate", "se", "z", "pvalue", "lower", "upper"]
+        np.testing.assert_allclose(block["estimate"], imp.to_frame()[kind])
+    np.testing.assert_allclose(imp.total["estimate"], imp.direct["estimate"] + imp.indirect["estimate"])
+    assert "Direct effects" in str(imp) and "<table" in imp._repr_html_()
+    with pytest.warns(sc.exceptions.SpatialCCDDeprecationWarning, match="Impacts was a DataFrame"):
+        assert imp.loc["x1", "direct_p"] == imp.direct.loc["x1", "pvalue"]  # the 0.1 frame interface
 
 
 def test_sar_sem_slx_effects():
     g = sc.weights.contiguity()
     df = simulate_sdm(g.sparse, 6, rho=0.3, beta=[1.0], theta=[0.4], seed=2, unit_ids=list(g.unique_ids))
     sar = sc.sar(df, "y ~ x1", g, unit="unit")
-    e = sar.impacts(method="delta")
+    e = sar.impacts(method="delta").to_frame()
     assert e.loc["x1", "total"] == pytest.approx(sar.params["x1"] / (1 - sar.rho))
-    slx = sc.slx(df, "y ~ x1", g, unit="unit").impacts(method="delta")
+    slx = sc.slx(df, "y ~ x1", g, unit="unit").impacts(method="delta").to_frame()
     p = sc.slx(df, "y ~ x1", g, unit="unit").params
     assert slx.loc["x1", "direct"] == pytest.approx(p["x1"]) and slx.loc["x1", "indirect"] == pytest.approx(p["W_x1"])
     sdem = sc.sdem(df, "y ~ x1", g, unit="unit")
-    d = sdem.impacts(method="delta")
+    d = sdem.impacts(method="delta").to_frame()
     assert d.loc["x1", "indirect"] == pytest.approx(sdem.params["W_x1"])
     assert d.loc["x1", "direct_se"] == pytest.approx(sdem.bse["x1"], rel=1e-6)
 
@@ -99,13 +113,13 @@ def test_spreg_sdm_direct_effect_omits_theta_feedback():
         assert spreg_direct == pytest.approx(b[v] * np.trace(A) / N, abs=1e-4)  # printed to 4 decimals
         assert correct - spreg_direct == pytest.approx(feedback, abs=1e-4)
         assert abs(feedback) > 1e-2  # the omission is material here
-        assert ours.impacts(method="delta").loc[v, "direct"] == pytest.approx(correct, abs=1e-4)
+        assert ours.impacts(method="delta").to_frame().loc[v, "direct"] == pytest.approx(correct, abs=1e-4)
 
 
 def test_sem_indirect_effect_is_zero_without_z(recwarn):
     g = sc.weights.contiguity()
     df = simulate_sdm(g.sparse, 5, rho=0.0, beta=[1.0], theta=[0.0], seed=1, unit_ids=list(g.unique_ids))
-    e = sc.sem(df, "y ~ x1", g, unit="unit").impacts(method="delta")
+    e = sc.sem(df, "y ~ x1", g, unit="unit").impacts(method="delta").to_frame()
     assert e.loc["x1", "indirect"] == 0 and e.loc["x1", "indirect_se"] == 0
-    assert np.isnan(e.loc["x1", "indirect_z"]) and np.isnan(e.loc["x1", "indirect_p"])
+    assert np.isnan(e.loc["x1", "indirect_z"]) and np.isnan(e.loc["x1", "indirect_pvalue"])
     assert not [w for w in recwarn if issubclass(w.category, RuntimeWarning)]

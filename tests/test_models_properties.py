@@ -127,7 +127,7 @@ def test_observed_hessian_matches_numerical(small, kind):
 
     x = np.concatenate([fit.params.to_numpy(), [fit.sigma2]])
     cov_num = np.linalg.inv(-numerical_hessian(ll, x))[:-1, :-1]
-    np.testing.assert_allclose(fit.cov_params.to_numpy(), cov_num, rtol=2e-3, atol=1e-6)
+    np.testing.assert_allclose(fit.cov_params().to_numpy(), cov_num, rtol=2e-3, atol=1e-6)
     # the expected information gives asymptotically the same SEs
     info = model.fit(cov_type="information")
     np.testing.assert_allclose(info.bse, fit.bse, rtol=0.15)
@@ -137,22 +137,22 @@ def test_fixed_effects_reconstruct_the_data(small):
     df, g, W, N, T = small
     fit = sc.sdm(df, "y ~ x1 + x2", g, unit="unit")
     fe = fit.fixed_effects()
-    assert abs(fe["unit"].sum()) < 1e-10 and abs(fe["time"].sum()) < 1e-10
+    assert abs(fe.unit.sum()) < 1e-10 and abs(fe.time.sum()) < 1e-10
     p = sc.PanelData(df, unit="unit")
     y = p.values("y")
     X = p.values(["x1", "x2"])
     WX = np.vstack([W @ X[t * N:(t + 1) * N] for t in range(T)])
     Wy = np.concatenate([W @ y[t * N:(t + 1) * N] for t in range(T)])
     b = fit.params.to_numpy()
-    fitted = (fit.rho * Wy + np.column_stack([X, WX]) @ b[:4] + fe["intercept"]
-              + np.tile(fe["unit"].to_numpy(), T) + np.repeat(fe["time"].to_numpy(), N))
+    fitted = (fit.rho * Wy + np.column_stack([X, WX]) @ b[:4] + fe.intercept
+              + np.tile(fe.unit.to_numpy(), T) + np.repeat(fe.time.to_numpy(), N))
     np.testing.assert_allclose(y - fitted, fit.resid.to_numpy(), atol=1e-10)
 
 
 def test_pooled_model_keeps_intercept(small):
     df, g, *_ = small
     fit = sc.sar(df, "y ~ x1 + x2", g, unit="unit", effects="none")
-    assert "Intercept" in fit.params.index and "Intercept" not in fit.impacts(method="delta").index
+    assert "Intercept" in fit.params.index and "Intercept" not in fit.impacts(method="delta").to_frame().index
 
 
 def test_results_presentation(small):
@@ -230,7 +230,7 @@ def test_non_finite_and_unbalanced_and_options():
     with pytest.raises(ValueError, match="applies to fixed-effects models"):
         sc.sdm(df, "y ~ x1 + x2", g, effects="none", bias_correction="lee-yu")
     with pytest.raises(ValueError, match="no W·X terms"):
-        sc.sar(df, "y ~ x1 + x2", g, durbin=["x1"])
+        sc.SpatialPanelModel(df, "y ~ x1 + x2", g, kind="sar", durbin=["x1"])
     with pytest.raises(ValueError, match="durbin names \\['x9'\\]"):
         sc.sdm(df, "y ~ x1 + x2", g, durbin=["x9"])
     with pytest.raises(ValueError, match="cannot evaluate formula"):

@@ -57,7 +57,9 @@ def test_sem_matches_splm(produc, effects):
     ref = load_reference("produc_sem_fe.json")["results"][effects]
     df, w = produc
     r = sc.sem(df, F, w, effects=effects, lag_convention="splm", cov_type="splm", **KW)
-    assert r.rho == pytest.approx(ref["spatial_coef"], rel=1e-6)
+    assert r.lam == pytest.approx(ref["spatial_coef"], rel=1e-6) and r.params["lambda"] == r.lam
+    with pytest.warns(sc.exceptions.SpatialCCDDeprecationWarning, match="use 'lam'"):
+        assert r.rho == r.lam  # the 0.1 spelling, deprecated for error models
     np.testing.assert_allclose(r.params[NAMES], coefs(ref["coefficients"]), rtol=1e-6, atol=1e-8)
     assert r.sigma2 == pytest.approx(ref["sigma2"], rel=1e-6)
     # splm reports the concentrated objective; the full logL is given beside it

@@ -110,7 +110,7 @@ def test_twoways_and_presentation(provinces):
     r = sc.random_effects(df, "y ~ x1 + x2", provinces, kind="sdm", effects="twoways")
     assert "Intercept" not in r.params.index and r.k_params == len(r.params) + 2
     assert "random unit effects, time fixed effects" in str(r) and "sigma_mu^2" in str(r)
-    imp = r.impacts(method="delta")
+    imp = r.impacts(method="delta").to_frame()
     assert imp.loc["x1", "total"] == pytest.approx((r.params["x1"] + r.params["W_x1"]) / (1 - r.rho), rel=1e-10)
     with pytest.raises(ValueError, match="no fixed unit effects"):
         r.fixed_effects()

@@ -31,10 +31,9 @@ from dataclasses import dataclass, field
 import numpy as np
 import scipy.sparse as sp
 
+from .._options import check_option
+from ..exceptions import DataError, SpatialCCDError
 from ..panel import PanelData
-
-EFFECTS = ("none", "individual", "time", "twoways")
-LAG_CONVENTIONS = ("exact", "splm")
 
 
 def within(a: np.ndarray, N: int, T: int, effects: str) -> np.ndarray:  # noqa: N803
@@ -50,7 +49,7 @@ def within(a: np.ndarray, N: int, T: int, effects: str) -> np.ndarray:  # noqa: 
     elif effects == "twoways":
         out = b - b.mean(axis=0, keepdims=True) - b.mean(axis=1, keepdims=True) + b.mean(axis=(0, 1), keepdims=True)
     else:
-        raise ValueError(f"effects must be one of {EFFECTS}, got {effects!r}")
+        check_option("effects", effects)
     return out.reshape(shape)
 
 
@@ -60,11 +59,6 @@ def lag(W: sp.csr_matrix, a: np.ndarray, N: int, T: int) -> np.ndarray:  # noqa:
     b = a.reshape(T, N, -1).transpose(1, 0, 2).reshape(N, -1)
     out = np.asarray(W @ b).reshape(N, T, -1).transpose(1, 0, 2)
     return out.reshape(shape)
-
-
-def _check_option(name: str, value, allowed) -> None:
-    if value not in allowed:
-        raise ValueError(f"{name} must be one of {list(allowed)}, got {value!r}")
 
 
 @dataclass(frozen=True)
@@ -117,34 +111,41 @@ class Design:
 
 
 def build_design(data, formula: str, w, *, unit: str, time: str, effects: str, lag_convention: str,
-                 durbin) -> Design:
+                 durbin, units: str = "auto", bias_correction: str | None = None) -> Design:
     """Parse ``formula`` on the panel, align W to its units and check the design.
 
-    Errors name the culprit: unknown variables, missing cells, W for other
-    units, regressors absorbed by the fixed effects, collinear regressors.
+    ``data`` is a DataFrame or a :class:`~spatialccd.PanelData` (reused as is:
+    a study builds it once).  Errors name the culprit: a formula without a
+    response, unknown variables, missing cells, W for other units, too few
+    periods or units for the fixed effects, regressors absorbed by the fixed
+    effects, collinear regressors.
     """
     import formulaic
 
-    _check_option("effects", effects, EFFECTS)
-    _check_option("lag_convention", lag_convention, LAG_CONVENTIONS)
-    panel = data if isinstance(data, PanelData) else PanelData(data, unit=unit, time=time)
+    effects = check_option("effects", effects)
+    lag_convention = check_option("lag_convention", lag_convention)
+    if not isinstance(formula, str) or "~" not in formula or not formula.split("~", 1)[0].strip():
+        raise SpatialCCDError(f"formula {formula!r} must have one response on the left of '~', "
+                              "e.g. 'y ~ x1 + x2'")
+    panel = data if isinstance(data, PanelData) else PanelData(data, unit=unit, time=time, units=units)
+    _check_dimensions(panel, effects, bias_correction)
     W = panel.weights_matrix(w)
     frame = panel.frame_.reset_index()
     try:
         mm = formulaic.model_matrix(formula, frame, na_action="ignore", context={"np": np})
     except Exception as exc:  # formulaic raises many types for unknown names
-        raise ValueError(f"cannot evaluate formula {formula!r}: {exc}") from exc
-    lhs, rhs = mm.lhs, mm.rhs
+        raise SpatialCCDError(f"cannot evaluate formula {formula!r}: {exc}") from exc
+    lhs, rhs = getattr(mm, "lhs", None), getattr(mm, "rhs", mm)
     if lhs is None or lhs.shape[1] != 1:
-        raise ValueError(f"formula {formula!r} must have exactly one response on the left of '~'")
+        raise SpatialCCDError(f"formula {formula!r} must have exactly one response on the left of '~'")
     if "Intercept" in rhs.columns and effects != "none":
         rhs = rhs.drop(columns="Intercept")  # absorbed by the fixed effects
     if rhs.shape[1] == 0:
-        raise ValueError("the model has no regressors")
+        raise SpatialCCDError("the model has no regressors")
     y = lhs.to_numpy(dtype=float).ravel()
     X = rhs.to_numpy(dtype=float)
     names = tuple(str(c) for c in rhs.columns)
-    _check_finite(np.column_stack([y, X]), (str(lhs.columns[0]),) + names, panel)
+    _check_finite(np.column_stack([y, X]), (str(lhs.columns[0]),) + names, panel, frame)
     dur = _durbin_columns(durbin, names)
     WX = lag(W, X[:, list(dur)], panel.N, panel.T) if dur else np.empty((len(y), 0))
     design = Design(y=y, X=X, names=names, durbin=dur, W=W, panel=panel, yname=str(lhs.columns[0]),
@@ -161,22 +162,44 @@ def _durbin_columns(durbin, names: tuple[str, ...]) -> tuple[int, ...]:
     picked = [durbin] if isinstance(durbin, str) else list(durbin)
     unknown = [d for d in picked if d not in names]
     if unknown:
-        raise ValueError(f"durbin names {unknown} are not regressors; regressors are {list(names)}")
+        raise SpatialCCDError(f"durbin names {unknown} are not regressors; regressors are {list(names)}")
     if "Intercept" in picked:
-        raise ValueError("the intercept cannot have a W·X term (W·1 = 1 for row-standardised W)")
+        raise SpatialCCDError("the intercept cannot have a W·X term (W·1 = 1 for row-standardised W)")
     return tuple(names.index(d) for d in picked)
 
 
-def _check_finite(block: np.ndarray, names: tuple[str, ...], panel: PanelData) -> None:
+def _check_dimensions(panel: PanelData, effects: str, bias_correction: str | None) -> None:
+    """Enough periods and units for the fixed effects (checked before the design's rank)."""
+    what = f" with bias_correction={bias_correction!r}" if bias_correction else ""
+    if effects in ("individual", "twoways") and panel.T < 2:
+        raise DataError(f"unit fixed effects{what} need at least 2 periods; the panel has T = {panel.T} "
+                        f"({panel.time} {list(panel.times)})")
+    if effects in ("time", "twoways") and panel.N < 2:
+        raise DataError(f"time fixed effects{what} need at least 2 units; the panel has N = {panel.N} "
+                        f"({panel.unit} {list(panel.units)})")
+
+
+def _check_finite(block: np.ndarray, names: tuple[str, ...], panel: PanelData, frame) -> None:
     bad = ~np.isfinite(block)
-    if bad.any():
-        r, c = np.nonzero(bad)
-        idx = panel.index
-        cells = [(idx[i][1], idx[i][0], names[j]) for i, j in zip(r[:10], c[:10])]
-        cells = [tuple(v.item() if isinstance(v, np.generic) else v for v in cell) for cell in cells]
-        raise ValueError(f"missing or non-finite values in {int(bad.sum())} cell(s) "
-                         f"({panel.unit}, {panel.time}, term), e.g. {cells} — a log of a non-positive "
-                         "value gives -inf/NaN")
+    if not bad.any():
+        return
+    r, c = np.nonzero(bad)
+    idx = panel.index
+    raw = frame.isna().to_numpy()
+    columns = [str(col) for col in frame.columns]
+    missing, transformed = [], []
+    for i, j in zip(r, c):
+        cell = tuple(v.item() if isinstance(v, np.generic) else v for v in (idx[i][1], idx[i][0], names[j]))
+        gaps = [col for k, col in enumerate(columns) if raw[i, k] and col in names[j]]
+        (missing if gaps else transformed).append(cell)
+    parts = []
+    if missing:
+        parts.append(f"{len(missing)} missing value(s) in the data ({panel.unit}, {panel.time}, term), e.g. "
+                     f"{missing[:10]}: fill or drop them before fitting")
+    if transformed:
+        parts.append(f"{len(transformed)} non-finite value(s) created by the formula ({panel.unit}, {panel.time}, "
+                     f"term), e.g. {transformed[:10]}: a log of a non-positive value gives -inf/NaN")
+    raise DataError("; ".join(parts))
 
 
 def _check_rank(d: Design) -> None:
@@ -188,12 +211,12 @@ def _check_rank(d: Design) -> None:
     scale = np.maximum(np.abs(np.column_stack([d.X, d.WX])).max(axis=0), 1.0)
     for j, name in enumerate(names):
         if np.sqrt(np.mean(Z[:, j] ** 2)) <= 1e-10 * scale[j]:
-            raise ValueError(f"regressor {name!r} is absorbed by {absorbed_by or 'the model'}; drop it")
+            raise SpatialCCDError(f"regressor {name!r} is absorbed by {absorbed_by or 'the model'}; drop it")
     if np.sqrt(np.mean(ys ** 2)) <= 1e-12 * max(np.abs(d.y).max(), 1.0):
-        raise ValueError(f"response {d.yname!r} has no variation left after the {d.effects} transformation")
+        raise SpatialCCDError(f"response {d.yname!r} has no variation left after the {d.effects} transformation")
     rank = np.linalg.matrix_rank(Z)
     if rank < Z.shape[1]:
         # find a minimal culprit set: columns whose removal restores full rank
         culprits = [names[j] for j in range(Z.shape[1])
                     if np.linalg.matrix_rank(np.delete(Z, j, axis=1)) == rank]
-        raise ValueError(f"collinear regressors (rank {rank} < {Z.shape[1]}); involved: {culprits}")
+        raise SpatialCCDError(f"collinear regressors (rank {rank} < {Z.shape[1]}); involved: {culprits}")

@@ -26,13 +26,18 @@ error).
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
 import scipy.sparse as sp
 from scipy import stats
 from scipy.sparse.linalg import splu
+
+from .._options import check_option
+from .._compat import FrameCompat
+from ..exceptions import SpatialCCDError
+from ..summary import Summary, SummaryMixin
 
 EFFECT_NAMES = ("direct", "indirect", "total")
 
@@ -89,14 +94,13 @@ class EffectSpec:
 
 
 def compute_impacts(params: np.ndarray, cov: np.ndarray, spec: EffectSpec, *, method: str, n_draws: int,
-                    seed, alpha: float, bounds: tuple[float, float] | None) -> pd.DataFrame:
-    """Effects table: one row per regressor; for each effect its estimate, SE, z, p and CI."""
-    if method not in ("simulation", "delta"):
-        raise ValueError(f"method must be 'simulation' or 'delta', got {method!r}")
+                    seed, alpha: float, bounds: tuple[float, float] | None) -> Impacts:
+    """Effects of every regressor: estimate, SE, z, p-value and interval of each of direct, indirect, total."""
+    method = check_option("method", method, "impacts_method")
     point = effect_draws(params[None, :], spec)[0]
     if method == "simulation":
         if n_draws < 2:
-            raise ValueError(f"n_draws must be at least 2, got {n_draws}")
+            raise SpatialCCDError(f"n_draws must be at least 2, got {n_draws}")
         rng = np.random.default_rng(seed)
         draws = rng.multivariate_normal(params, cov, size=n_draws, method="eigh")
         if spec.rho_idx is not None and bounds is not None:
@@ -113,17 +117,80 @@ def compute_impacts(params: np.ndarray, cov: np.ndarray, spec: EffectSpec, *, me
     # an effect fixed at zero (SEM/SDEM without a W·X term: indirect ≡ 0) has no z or p
     z = np.divide(point, se, out=np.full_like(point, np.nan), where=se > 0)
     p = 2 * stats.norm.sf(np.abs(z))
-    cols = {}
-    for e, name in enumerate(EFFECT_NAMES):
-        cols[name] = point[:, e]
-        cols[f"{name}_se"] = se[:, e]
-        cols[f"{name}_z"] = z[:, e]
-        cols[f"{name}_p"] = p[:, e]
-        cols[f"{name}_lower"] = lo[:, e]
-        cols[f"{name}_upper"] = hi[:, e]
-    out = pd.DataFrame(cols, index=pd.Index(spec.names, name="variable"))
-    out.attrs.update(method=method, n_draws=n_draws if method == "simulation" else 0, alpha=alpha)
-    return out
+    index = pd.Index(spec.names, name="variable")
+    blocks = {name: pd.DataFrame({"estimate": point[:, e], "se": se[:, e], "z": z[:, e], "pvalue": p[:, e],
+                                  "lower": lo[:, e], "upper": hi[:, e]}, index=index)
+              for e, name in enumerate(EFFECT_NAMES)}
+    return Impacts(_blocks=blocks, method=method, n_draws=n_draws if method == "simulation" else 0, alpha=alpha)
+
+
+@dataclass(frozen=True)
+class Impacts(FrameCompat, SummaryMixin):
+    """Direct, indirect (spillover) and total effects of each regressor (LeSage & Pace 2009, ch. 2.7).
+
+    :attr:`direct`, :attr:`indirect` and :attr:`total` are frames indexed by
+    regressor with columns ``estimate, se, z, pvalue, lower, upper``;
+    :meth:`to_frame` puts them side by side (``direct``, ``direct_se``, …,
+    ``total_upper``).  ``method`` is ``"simulation"`` (``n_draws`` draws from
+    N(θ̂, V̂), percentile intervals) or ``"delta"`` (normal intervals);
+    ``horizon`` is ``"static"`` (or ``"short-run"``/``"long-run"`` for dynamic models).
+    """
+
+    _blocks: dict = field(repr=False)
+    method: str
+    n_draws: int
+    alpha: float
+    horizon: str = "static"
+
+    @property
+    def direct(self) -> pd.DataFrame:
+        """Average direct effects: tr(S_k)/N."""
+        return self._blocks["direct"].copy()
+
+    @property
+    def indirect(self) -> pd.DataFrame:
+        """Average indirect (spillover) effects: total − direct."""
+        return self._blocks["indirect"].copy()
+
+    @property
+    def total(self) -> pd.DataFrame:
+        """Average total effects: 1'S_k1/N."""
+        return self._blocks["total"].copy()
+
+    @property
+    def names(self) -> tuple[str, ...]:
+        """The regressors."""
+        return tuple(self._blocks["direct"].index)
+
+    def effect(self, kind: str) -> pd.DataFrame:
+        """One block by name: ``"direct"``, ``"indirect"`` or ``"total"``."""
+        if kind not in EFFECT_NAMES:
+            raise SpatialCCDError(f"effect must be one of {list(EFFECT_NAMES)}, got {kind!r}")
+        return self._blocks[kind].copy()
+
+    def to_frame(self) -> pd.DataFrame:
+        """One row per regressor: ``direct, direct_se, direct_z, direct_pvalue, direct_lower, direct_upper``, … total."""
+        cols = {}
+        for kind in EFFECT_NAMES:
+            for stat, values in self._blocks[kind].items():
+                cols[kind if stat == "estimate" else f"{kind}_{stat}"] = values
+        out = pd.DataFrame(cols)
+        out.attrs.update(method=self.method, n_draws=self.n_draws, alpha=self.alpha, horizon=self.horizon)
+        return out
+
+    def summary(self) -> Summary:
+        how = (f"simulation, {self.n_draws} draws" if self.method == "simulation" else "delta method")
+        level = f"{100 * (1 - self.alpha):g}%"
+        facts = (("Effects", self.horizon), ("Inference", how), ("Interval", level))
+        tables = tuple((f"{kind.capitalize()} effects", self._blocks[kind]) for kind in EFFECT_NAMES)
+        return Summary("Direct, indirect and total effects (LeSage & Pace 2009)", facts, tables,
+                       ("S_k(W) = (I - rho W)^-1 (beta_k I + theta_k W); direct = tr(S_k)/N, "
+                        "total = 1'S_k 1/N, indirect = total - direct.",))
+
+    _legacy_hint = "use .direct/.indirect/.total or .to_frame() (columns '<effect>_pvalue')"
+
+    def _legacy_frame(self) -> pd.DataFrame:
+        return self.to_frame().rename(columns={f"{k}_pvalue": f"{k}_p" for k in EFFECT_NAMES})
 
 
 def _jacobian(params: np.ndarray, spec: EffectSpec) -> np.ndarray:

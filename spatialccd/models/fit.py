@@ -30,6 +30,7 @@ from scipy.optimize import minimize_scalar
 
 from ..exceptions import ConvergenceError
 from .design import Design
+from .estimate import FitEstimate
 from .likelihood import (ErrorMoments, LagMoments, Likelihood, error_hessian, error_information, lag_hessian,
                          lag_information)
 
@@ -101,7 +102,7 @@ def _cov(info_or_negH: np.ndarray, k: int, *, splm: bool = False) -> np.ndarray:
     return cov
 
 
-def fit_lag(design: Design, ld, *, bias_correction, cov_type: str) -> dict:
+def fit_lag(design: Design, ld, *, bias_correction, cov_type: str) -> FitEstimate:
     """Lag family (SAR, SDM): returns estimates, covariance of (β, ρ, σ²) and log-likelihood."""
     N, T = design.N, design.T
     ys, Z, wy = design.transformed()
@@ -124,10 +125,10 @@ def fit_lag(design: Design, ld, *, bias_correction, cov_type: str) -> dict:
     else:
         cov = _cov(information(beta, rho, sigma2), k, splm=cov_type == "splm")
     resid = ys - rho * wy - Z @ beta
-    return dict(beta=beta, spatial=rho, sigma2=sigma2, cov=cov, llf=llf, n=n, resid=resid, ys=ys, Z=Z)
+    return FitEstimate(beta=beta, spatial=rho, sigma2=sigma2, cov=cov, llf=llf, n=n, resid=resid, ys=ys, Z=Z)
 
 
-def fit_error(design: Design, ld, *, bias_correction, cov_type: str) -> dict:
+def fit_error(design: Design, ld, *, bias_correction, cov_type: str) -> FitEstimate:
     """Error family (SEM, SDEM)."""
     N, T = design.N, design.T
     ys, Z, _ = design.transformed()
@@ -157,10 +158,10 @@ def fit_error(design: Design, ld, *, bias_correction, cov_type: str) -> dict:
     else:
         cov = _cov(information(beta, lam, sigma2), k, splm=cov_type == "splm")
     resid = (ys - lam * wy) - (Z - lam * WZ) @ beta
-    return dict(beta=beta, spatial=lam, sigma2=sigma2, cov=cov, llf=llf, n=n, resid=resid, ys=ys, Z=Z)
+    return FitEstimate(beta=beta, spatial=lam, sigma2=sigma2, cov=cov, llf=llf, n=n, resid=resid, ys=ys, Z=Z)
 
 
-def fit_ols(design: Design, *, bias_correction) -> dict:
+def fit_ols(design: Design, *, bias_correction) -> FitEstimate:
     """SLX or the non-spatial within regression: OLS on the transformed [X, W·X].
 
     σ² for the covariance uses the degrees of freedom of the within regression
@@ -182,8 +183,8 @@ def fit_ols(design: Design, *, bias_correction) -> dict:
     cov = s2_df * np.linalg.inv(Z.T @ Z)
     sigma2 = ssr / n
     llf = -n / 2 * (np.log(2 * np.pi * sigma2) + 1)
-    return dict(beta=beta, spatial=None, sigma2=sigma2, cov=cov, llf=llf, n=n, resid=resid, ys=ys, Z=Z,
-                df_resid=df)
+    return FitEstimate(beta=beta, spatial=None, sigma2=sigma2, cov=cov, llf=llf, n=n, resid=resid, ys=ys, Z=Z,
+                       df_resid=df)
 
 
 def _elhorst(effects: str, N: int, T: int, beta, rho, sigma2, information):  # noqa: N803

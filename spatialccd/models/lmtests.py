@@ -49,8 +49,12 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 import scipy.sparse as sp
-from scipy import stats
 
+from .._compat import FrameCompat
+from .._options import BiasCorrection, Effects, LagConvention, Units, check_option
+from ..exceptions import SpatialCCDError
+from ..hypotheses import TestStatistic
+from ..summary import Summary, SummaryMixin
 from .design import Design, build_design
 from .fit import fit_ols, sample_sizes
 
@@ -98,7 +102,7 @@ def lm_statistics(e: np.ndarray, X: np.ndarray, wy: np.ndarray, we: np.ndarray, 
     for a W with zero diagonal, except under the Lee–Yu time transformation).
     """
     if t_w <= 0:
-        raise ValueError("tr(W'W + WW) is zero: W has no links")
+        raise SpatialCCDError("tr(W'W + WW) is zero: W has no links")
     n = len(e) if n is None else n
     sigma2 = float(e @ e) / n
     coef, *_ = np.linalg.lstsq(X, wxb, rcond=None)
@@ -122,16 +126,16 @@ def design_lm_statistics(design: Design, *, bias_correction: str | None = None) 
     centres e'We/σ̂² (its mean under H0 is about −t_J with time effects).
     """
     if design.durbin:
-        raise ValueError("LM tests apply to the regression without W·X terms (durbin must select none)")
+        raise SpatialCCDError("LM tests apply to the regression without W·X terms (durbin must select none)")
     if bias_correction not in (None, "lee-yu"):
-        raise ValueError(f"bias_correction must be None or 'lee-yu', got {bias_correction!r}")
+        raise SpatialCCDError(f"bias_correction must be None or 'lee-yu', got {bias_correction!r}")
     if bias_correction == "lee-yu" and (design.effects == "none" or design.lag_convention != "exact"):
-        raise ValueError("bias_correction='lee-yu' needs fixed effects and lag_convention='exact'")
+        raise SpatialCCDError("bias_correction='lee-yu' needs fixed effects and lag_convention='exact'")
     n, tj, unit_root = sample_sizes(design.effects, design.N, design.T, bias_correction)
     if unit_root and not design.row_stochastic:
-        raise ValueError("bias_correction='lee-yu' with time effects needs a row-standardised W")
+        raise SpatialCCDError("bias_correction='lee-yu' with time effects needs a row-standardised W")
     est = fit_ols(design, bias_correction=None)
-    e, beta, Xs = est["resid"], est["beta"], est["Z"]
+    e, beta, Xs = est.resid, est.beta, est.Z
     _, _, wy = design.transformed()
     we = design.lag_of_transformed(design.y - design.X @ beta, e)
     wxb = design.lag_of_transformed(design.X @ beta, Xs @ beta)
@@ -140,8 +144,61 @@ def design_lm_statistics(design: Design, *, bias_correction: str | None = None) 
                          jacobian=-tj * tr_w)
 
 
-def lm_tests(data, formula: str, w, *, effects: str = "twoways", unit: str = "province", time: str = "year",
-             lag_convention: str = "exact", bias_correction: str | None = None) -> pd.DataFrame:
+NULLS = ("rho = 0", "lambda = 0", "rho = 0 (robust to lambda)", "lambda = 0 (robust to rho)")
+
+
+def lm_statistics_tests(stat: LMStatistics) -> tuple[TestStatistic, ...]:
+    """The four statistics as χ²(1) :class:`~spatialccd.hypotheses.TestStatistic` values."""
+    return tuple(TestStatistic.chi2(name, null, value, 1) for name, null, value in zip(TEST_NAMES, NULLS,
+                                                                                       stat.values()))
+
+
+@dataclass(frozen=True)
+class LMTests(FrameCompat, SummaryMixin):
+    """LM-lag, LM-error and the robust forms, each a χ²(1) :class:`~spatialccd.hypotheses.TestStatistic`.
+
+    ``sigma2``, ``J`` and ``T_W`` are the pieces of the module docstring's formulas.
+    """
+
+    lm_lag: TestStatistic
+    lm_error: TestStatistic
+    robust_lm_lag: TestStatistic
+    robust_lm_error: TestStatistic
+    effects: str
+    lag_convention: str
+    bias_correction: str | None
+    sigma2: float
+    J: float  # noqa: N815
+    T_W: float  # noqa: N815
+
+    _legacy_hint = "use .lm_lag/.lm_error/.robust_lm_lag/.robust_lm_error or .to_frame() (columns stat, df, pvalue)"
+
+    @property
+    def tests(self) -> tuple[TestStatistic, ...]:
+        """The four tests in the order LM-lag, LM-error, robust LM-lag, robust LM-error."""
+        return self.lm_lag, self.lm_error, self.robust_lm_lag, self.robust_lm_error
+
+    def to_frame(self) -> pd.DataFrame:
+        """Indexed by test: null, stat, df, pvalue."""
+        return pd.DataFrame({"null": [t.null for t in self.tests], "stat": [t.stat for t in self.tests],
+                             "df": [t.df for t in self.tests], "pvalue": [t.pvalue for t in self.tests]},
+                            index=pd.Index(TEST_NAMES, name="test"))
+
+    def _legacy_frame(self) -> pd.DataFrame:
+        out = self.to_frame().drop(columns="null").rename(columns={"stat": "statistic", "pvalue": "p_value"})
+        out["df"] = out["df"].astype(int)
+        return out
+
+    def summary(self) -> Summary:
+        facts = (("Effects", self.effects), ("Lag convention", self.lag_convention),
+                 ("Bias correction", str(self.bias_correction)), ("sigma^2", f"{self.sigma2:.6g}"))
+        return Summary("LM tests for spatial dependence (Anselin et al. 1996)", facts, (("Tests", self.to_frame()),),
+                       ("Each statistic is chi2(1) under its null.",))
+
+
+def lm_tests(data, formula: str, w, *, effects: Effects = "twoways", unit: str = "province", time: str = "year",
+             lag_convention: LagConvention = "exact", bias_correction: BiasCorrection | None = None,
+             units: Units = "auto") -> LMTests:
     """LM-lag, LM-error and robust LM tests on the residuals of the non-spatial panel regression.
 
     ``effects`` ∈ {"none" (pooled OLS with intercept), "individual", "time",
@@ -152,19 +209,13 @@ def lm_tests(data, formula: str, w, *, effects: str = "twoways", unit: str = "pr
     panels (the splm form over-rejects: σ̂² = e'e/NT is biased down by the
     incidental fixed effects).
 
-    Returns a DataFrame indexed by test (``LM-lag``, ``LM-error``, ``robust LM-lag``,
-    ``robust LM-error``) with columns ``statistic``, ``df`` (= 1) and ``p_value``
-    (χ²(1) upper tail).  References: Anselin et al. (1996); Elhorst (2014) ch. 3.
+    Returns :class:`LMTests` (``.lm_lag``, ``.lm_error``, ``.robust_lm_lag``,
+    ``.robust_lm_error``, ``.to_frame()``).  References: Anselin et al. (1996);
+    Elhorst (2014) ch. 3.
     """
+    bias_correction = check_option("bias_correction", bias_correction)
     design = build_design(data, formula, w, unit=unit, time=time, effects=effects,
-                          lag_convention=lag_convention, durbin=None)
-    return lm_frame(design_lm_statistics(design, bias_correction=bias_correction))
-
-
-def lm_frame(stat: LMStatistics) -> pd.DataFrame:
-    """Label LM statistics as a tidy table (statistic, df, p_value)."""
-    values = np.array(stat.values())
-    out = pd.DataFrame({"statistic": values, "df": 1, "p_value": stats.chi2.sf(values, 1)},
-                       index=pd.Index(TEST_NAMES, name="test"))
-    out.attrs.update(sigma2=stat.sigma2, J=stat.J, T_W=stat.T_W)
-    return out
+                          lag_convention=lag_convention, durbin=None, units=units)
+    stat = design_lm_statistics(design, bias_correction=bias_correction)
+    return LMTests(*lm_statistics_tests(stat), effects=design.effects, lag_convention=design.lag_convention,
+                   bias_correction=bias_correction, sigma2=stat.sigma2, J=stat.J, T_W=stat.T_W)

@@ -39,7 +39,9 @@ import numpy as np
 import pandas as pd
 from scipy.optimize import minimize_scalar
 
-from .fit import ConvergenceError, maximise
+from .._options import LagConvention, LogdetMethod, ModelKind, RandomEffects, Units
+from ..exceptions import ConvergenceError, SpatialCCDError
+from .fit import maximise
 from .likelihood import LagMoments, Likelihood
 from .logdet import logdet_for
 from .results import MODEL_TITLES, SpatialPanelResults
@@ -142,7 +144,19 @@ def estimate_phi(sample: RESample) -> float:
     return phi
 
 
-def fit_random_lag(sample: RESample) -> dict:
+@dataclass(frozen=True)
+class RandomEstimate:
+    """ML estimates of the random-effects lag model; ``cov`` of (β, ρ, φ, σ²) (inverse observed information)."""
+
+    beta: np.ndarray
+    rho: float
+    phi: float
+    sigma2: float
+    llf: float
+    cov: np.ndarray
+
+
+def fit_random_lag(sample: RESample) -> RandomEstimate:
     """ML estimates, log-likelihood and observed-Hessian covariance of (β, ρ, φ, σ²)."""
     phi = estimate_phi(sample)
     llf, rho, mom = sample.profile(phi)
@@ -152,8 +166,8 @@ def fit_random_lag(sample: RESample) -> dict:
     try:
         cov = np.linalg.inv(-H)
     except np.linalg.LinAlgError as exc:
-        raise ValueError("observed information is singular: parameters are not identified") from exc
-    return dict(beta=beta, rho=rho, phi=phi, sigma2=sigma2, llf=llf, cov=cov)
+        raise ConvergenceError("observed information is singular: parameters are not identified") from exc
+    return RandomEstimate(beta=beta, rho=rho, phi=phi, sigma2=sigma2, llf=llf, cov=cov)
 
 
 @dataclass(frozen=True)
@@ -172,8 +186,8 @@ class RandomEffectsResults(SpatialPanelResults):
     def k_params(self) -> int:
         return len(self._params) + 2  # + σ², φ
 
-    def fixed_effects(self) -> dict:
-        raise ValueError("a random-effects model has no fixed unit effects to recover; "
+    def fixed_effects(self):
+        raise SpatialCCDError("a random-effects model has no fixed unit effects to recover; "
                          "fit the fixed-effects model for them")
 
     def summary(self, alpha: float = 0.05) -> Summary:
@@ -196,54 +210,56 @@ class RandomEffectsModel:
     See the module docstring for the likelihood.
     """
 
-    def __init__(self, data, formula: str, w, *, kind: str = "sdm", unit: str = "province", time: str = "year",
-                 effects: str = "individual", lag_convention: str = "exact", durbin=None) -> None:
+    def __init__(self, data, formula: str, w, *, kind: ModelKind = "sdm", unit: str = "province",
+                 time: str = "year", effects: RandomEffects = "individual", lag_convention: LagConvention = "exact",
+                 durbin=None, units: Units = "auto") -> None:
         if kind not in RE_KINDS:
-            raise ValueError(f"random-effects estimation is available for kind in {list(RE_KINDS)} (the lag family, "
+            raise SpatialCCDError(f"random-effects estimation is available for kind in {list(RE_KINDS)} (the lag family, "
                              f"Elhorst's sar_panel_RE), got {kind!r}")
         if effects not in RE_EFFECTS:
-            raise ValueError(f"random effects are unit effects: effects must be one of {list(RE_EFFECTS)} "
+            raise SpatialCCDError(f"random effects are unit effects: effects must be one of {list(RE_EFFECTS)} "
                              f"('individual' = random unit effects, 'twoways' = random unit + fixed time effects), "
                              f"got {effects!r}; without unit effects there is nothing to randomise")
         self.kind, self.effects = kind, effects
         self._spec = SpatialPanelModel(data, formula, w, kind=kind, unit=unit, time=time,
                                        effects="none" if effects == "individual" else "time",
-                                       lag_convention=lag_convention, durbin=durbin)
+                                       lag_convention=lag_convention, durbin=durbin, units=units)
         if self._spec.design.T < 2:
-            raise ValueError("random unit effects need at least 2 periods")
+            raise SpatialCCDError("random unit effects need at least 2 periods")
 
     @property
     def design(self):
         return self._spec.design
 
-    def fit(self, *, logdet: str = "auto") -> RandomEffectsResults:
+    def fit(self, *, logdet: LogdetMethod = "auto") -> RandomEffectsResults:
         d = self.design
         ld = logdet_for(d.W, method=logdet)
         ys, Z, wy = d.transformed()
         est = fit_random_lag(RESample(ys, Z, wy, d.N, d.T, ld))
         names = list(d.names) + list(d.durbin_names) + ["rho"]
         m = len(names)
-        params = pd.Series(np.r_[est["beta"], est["rho"]], index=names, name="coef")
-        cov = est["cov"]
-        phi, sigma2 = est["phi"], est["sigma2"]
+        params = pd.Series(np.r_[est.beta, est.rho], index=names, name="coef")
+        cov = est.cov
+        phi, sigma2 = est.phi, est.sigma2
         ps, Zs = quasi_demean(ys, phi, d.N, d.T), quasi_demean(Z, phi, d.N, d.T)
-        resid = ps - est["rho"] * quasi_demean(wy, phi, d.N, d.T) - Zs @ est["beta"]
-        fitted = _solve_periods(d.W, est["rho"], Zs @ est["beta"], d.N, d.T)
+        resid = ps - est.rho * quasi_demean(wy, phi, d.N, d.T) - Zs @ est.beta
+        fitted = _solve_periods(d.W, est.rho, Zs @ est.beta, d.N, d.T)
         return RandomEffectsResults(
             kind=self.kind, effects=self.effects, bias_correction=None, lag_convention=d.lag_convention,
             cov_type="hessian", formula=self._spec.formula, yname=d.yname, _params=params,
             _cov=pd.DataFrame(cov[:m, :m], index=names, columns=names), sigma2=sigma2,
-            sigma2_se=float(np.sqrt(cov[m + 1, m + 1])), llf=float(est["llf"]), nobs=d.N * d.T, N=d.N, T=d.T,
+            sigma2_se=float(np.sqrt(cov[m + 1, m + 1])), llf=float(est.llf), nobs=d.N * d.T, N=d.N, T=d.T,
             n_effective=float(d.N * d.T), df_resid=float("nan"),
             r2_within=1 - float(resid @ resid) / float(((ps - ps.mean()) ** 2).sum()),
             corr2=float(np.corrcoef(ps, fitted)[0, 1] ** 2), logdet_method=ld.method, bounds=ld.bounds,
-            _fixed={}, _effect_spec=self._spec._effect_spec(params, ld),
+            _fixed=None, _effect_spec=self._spec._effect_spec(params, ld),
             _resid=pd.Series(resid, index=d.panel.index, name="resid"),
             phi=phi, phi_se=float(np.sqrt(cov[m, m])), sigma2_mu=sigma2 * (1 / phi ** 2 - 1) / d.T)
 
 
 def random_effects(data, formula: str, w, *, kind: str = "sdm", unit: str = "province", time: str = "year",
-                   effects: str = "individual", lag_convention: str = "exact", durbin=None) -> RandomEffectsResults:
+                   effects: RandomEffects = "individual", lag_convention: LagConvention = "exact", durbin=None,
+                   units: Units = "auto") -> RandomEffectsResults:
     """Fit a random-effects SAR/SDM: ``RandomEffectsModel(...).fit()`` (see :class:`RandomEffectsModel`)."""
     return RandomEffectsModel(data, formula, w, kind=kind, unit=unit, time=time, effects=effects,
-                              lag_convention=lag_convention, durbin=durbin).fit()
+                              lag_convention=lag_convention, durbin=durbin, units=units).fit()

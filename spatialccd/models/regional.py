@@ -11,8 +11,6 @@ units the ML asymptotics (in N) are poor.
 """
 from __future__ import annotations
 
-from ..exceptions import SmallRegionWarning
-
 import warnings
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
@@ -21,11 +19,15 @@ import numpy as np
 import pandas as pd
 from scipy.sparse.csgraph import connected_components
 
+from .._compat import deprecated
+from .._format import stars
+from ..exceptions import DataError, IslandWarning, SmallRegionWarning, SpatialCCDError
 from ..geo import REGION3, REGION4, province_table
 from ..panel import PanelData, normalise_units
-from ..weights import IslandWarning, subset, to_sparse
-from .results import SpatialPanelResults
 from ..summary import Summary, SummaryMixin
+from ..weights import subset, to_sparse
+from .effects import Impacts
+from .results import SpatialPanelResults
 
 PARTS = ("coefficient", "direct", "indirect", "total")
 
@@ -36,18 +38,18 @@ def region_of_units(panel: PanelData, data: pd.DataFrame, regions) -> pd.Series:
     units = panel.units
     if isinstance(regions, str) and regions in ("region3", "region4"):
         if not panel.is_province:
-            raise ValueError(f"regions={regions!r} needs province units; give a mapping unit -> region instead")
+            raise DataError(f"group={regions!r} needs province units; give a mapping unit -> region instead")
         out = province_table()[regions].reindex(units)
         order = REGION3 if regions == "region3" else REGION4
         return pd.Series(pd.Categorical(out, categories=list(order)), index=units, name="region")
     if isinstance(regions, str):
         frame = panel.frame_.reset_index()
         if regions not in frame.columns:
-            raise ValueError(f"regions={regions!r} is neither 'region3'/'region4' nor a column of the data")
+            raise DataError(f"group={regions!r} is neither 'region3'/'region4' nor a column of the data")
         per_unit = frame.groupby(panel.unit)[regions].nunique(dropna=False)
         varying = per_unit.index[per_unit > 1].tolist()
         if varying:
-            raise ValueError(f"column {regions!r} changes over time for units {varying[:10]}")
+            raise DataError(f"column {regions!r} changes over time for units {varying[:10]}")
         return frame.groupby(panel.unit)[regions].first().reindex(units).rename("region")
     if isinstance(regions, (Mapping, pd.Series)):
         mapping = dict(regions.items())
@@ -55,9 +57,9 @@ def region_of_units(panel: PanelData, data: pd.DataFrame, regions) -> pd.Series:
         out = pd.Series(list(mapping.values()), index=keys).reindex(units)
         missing = out.index[out.isna()].tolist()
         if missing:
-            raise ValueError(f"no region given for units {missing}")
+            raise DataError(f"no region given for units {missing}")
         return out.rename("region")
-    raise TypeError(f"regions must be 'region3', 'region4', a column name or a mapping, got {type(regions).__name__}")
+    raise SpatialCCDError(f"group must be 'region3', 'region4', a column name or a mapping, got {type(regions).__name__}")
 
 
 @dataclass(frozen=True)
@@ -65,7 +67,7 @@ class RegionalResults(SummaryMixin):
     """Fits per region (and ``"All"``), with the weights diagnostics and a comparison table.
 
     ``table``: rows (part, term) with part ∈ {coefficient, direct, indirect, total},
-    columns (region, estimate | se | p).
+    columns (region, estimate | se | pvalue).  ``dimensions``: N, T and N·T per region.
     """
 
     results: dict = field(repr=False)
@@ -73,21 +75,22 @@ class RegionalResults(SummaryMixin):
     components: dict
     units: dict = field(repr=False)
     table: pd.DataFrame = field(repr=False)
+    dimensions: pd.DataFrame = field(repr=False, default=None)
 
     def publication_table(self) -> pd.DataFrame:
         """Estimate with stars (*** 1 %, ** 5 %, * 10 %) and (SE) per region."""
         out = {}
         for region in self.table.columns.get_level_values(0).unique():
             t = self.table[region]
-            stars = pd.cut(t["p"], [-np.inf, 0.01, 0.05, 0.10, np.inf], labels=["***", "**", "*", ""]).astype(str)
-            cell = t["estimate"].map(lambda v: f"{v:.4f}") + stars + t["se"].map(lambda v: f" ({v:.4f})")
+            cell = (t["estimate"].map(lambda v: f"{v:.4f}") + t["pvalue"].map(stars)
+                    + t["se"].map(lambda v: f" ({v:.4f})"))
             out[region] = cell.where(t["estimate"].notna(), "")
         frame = pd.DataFrame(out)
         frame.index = [f"{term}" if part == "coefficient" else f"{part}: {term}" for part, term in frame.index]
         return frame
 
     def summary(self) -> Summary:
-        facts = tuple((f"{r} (units)", str(len(u))) for r, u in self.units.items())
+        facts = tuple((f"{r} (N, T)", f"{len(u)}, {self.results[r].T}") for r, u in self.units.items())
         notes = ["*** p<0.01, ** p<0.05, * p<0.1; standard errors in parentheses. W restricted to each region "
                  "and re-standardised (weights.subset)."]
         notes += [f"{r}: no neighbour inside the region for {v}" for r, v in self.islands.items() if v]
@@ -105,51 +108,67 @@ def _restrict(w, ids: pd.Index) -> tuple:
     return g, islands, int(ncomp)
 
 
-def _column(res: SpatialPanelResults, impacts: pd.DataFrame) -> pd.DataFrame:
-    coef = pd.DataFrame({"estimate": res.params, "se": res.bse, "p": res.pvalues})
+def _column(res: SpatialPanelResults, impacts: Impacts) -> pd.DataFrame:
+    coef = pd.DataFrame({"estimate": res.params, "se": res.bse, "pvalue": res.pvalues})
     coef.index = pd.MultiIndex.from_product([["coefficient"], coef.index])
     parts = [coef]
     for part in PARTS[1:]:
-        eff = impacts[[part, f"{part}_se", f"{part}_p"]].set_axis(["estimate", "se", "p"], axis=1)
+        eff = impacts.effect(part)[["estimate", "se", "pvalue"]]
         eff.index = pd.MultiIndex.from_product([[part], eff.index])
         parts.append(eff)
     return pd.concat(parts)
 
 
-def by_region(model_fn: Callable[..., SpatialPanelResults], data, formula: str, w, *, regions="region3",
+#: Below this many units a regional ρ rests on very few cross-sectional units (warned, units named).
+SMALL_REGION_UNITS = 8
+
+
+def by_region(model_fn: Callable[..., SpatialPanelResults], data, formula: str, w, *, group="region3",
               unit: str = "province", time: str = "year", include_all: bool = True, impacts_method: str = "delta",
-              n_draws: int = 1000, seed=None, **model_kwargs) -> RegionalResults:
+              n_draws: int = 1000, seed=None, regions=None, **model_kwargs) -> RegionalResults:
     """Fit ``model_fn(data_r, formula, W_r, unit=unit, time=time, **model_kwargs)`` for each region.
 
     ``model_fn`` is a front door such as :func:`spatialccd.sdm` (or
-    :func:`spatialccd.random_effects`); ``regions`` is ``"region3"``
+    :func:`spatialccd.random_effects`); ``group`` is ``"region3"``
     (East/Central/West), ``"region4"`` (NBS four regions), a column of ``data``
-    or a mapping unit → region.  Effects are computed with
-    ``results.impacts(method=impacts_method, n_draws=n_draws, seed=seed)``.
+    or a mapping unit → region (``regions=`` is the deprecated 0.1 name).
+    Effects are computed with ``results.impacts(method=impacts_method, n_draws=n_draws, seed=seed)``.
 
-    Raises when a region has fewer units than the model has parameters (β, θ and
-    ρ/λ of the full-sample fit); warns (:class:`SmallRegionWarning`) below twice
-    that, and (:class:`~spatialccd.weights.IslandWarning`) when the restriction
-    leaves units without neighbours or splits a region.
+    A regional panel has N_r·T observations: what limits it is N_r·T against
+    the k parameters (β, θ, ρ/λ, σ²) and the identification of ρ from few units,
+    not N_r against k (seed 002 fits 11-province regional SDMs with 13
+    parameters).  A region is refused when N_r·T − N_r − T + 1 (the two-way
+    within degrees of freedom) does not exceed k or when it has one unit;
+    below :data:`SMALL_REGION_UNITS` units a :class:`SmallRegionWarning` names
+    the units.  :class:`~spatialccd.exceptions.IslandWarning` reports units left
+    without neighbours and regions that split.
     """
+    if regions is not None:
+        deprecated("by_region(regions=...) is deprecated: use group=", stacklevel=3)
+        group = regions
     panel = PanelData(data, unit=unit, time=time)
-    region = region_of_units(panel, data, regions)
+    region = region_of_units(panel, data, group)
     frame = panel.frame_.reset_index()
-    full = model_fn(frame, formula, w, unit=unit, time=time, **model_kwargs)
-    k = len(full.params)
+    full = model_fn(panel, formula, w, unit=unit, time=time, **model_kwargs)
+    k = len(full.params) + 1
     groups = {str(r): pd.Index(region.index[region == r]) for r in pd.unique(region.dropna())}
     if isinstance(region.dtype, pd.CategoricalDtype):
         empty = [str(c) for c in region.cat.categories if str(c) not in groups]
         if empty:
             warnings.warn(f"regions without units in the data: {empty}", SmallRegionWarning, stacklevel=2)
+    T = panel.T
     for r, ids in groups.items():
-        if len(ids) < k:
-            raise ValueError(f"region {r!r} has {len(ids)} units but the model has {k} parameters "
-                             f"({list(full.params.index)}): too few units to estimate it; merge regions or "
-                             "use fewer regressors / W·X terms")
-        if len(ids) < 2 * k:
-            warnings.warn(f"region {r!r} has only {len(ids)} units for {k} parameters: estimates and effects "
-                          "rest on very few units", SmallRegionWarning, stacklevel=2)
+        n = len(ids)
+        dof = n * T - n - T + 1
+        if n < 2 or dof <= k:
+            raise DataError(f"region {r!r} has {n} unit(s) × {T} years = {n * T} observations "
+                            f"({max(dof, 0)} after two-way fixed effects) for {k} parameters "
+                            f"({list(full.params.index)} and sigma2): too few to estimate it; merge regions or "
+                            "use fewer regressors / W·X terms")
+        if n < SMALL_REGION_UNITS:
+            warnings.warn(f"region {r!r} has only {n} units ({list(ids)}): rho is identified from very few "
+                          "cross-sectional units; read its estimates and effects with care", SmallRegionWarning,
+                          stacklevel=2)
     results, islands, components, units = ({"All": full} if include_all else {}), {}, {}, {}
     for r, ids in groups.items():
         g, islands[r], components[r] = _restrict(w, ids)
@@ -164,4 +183,7 @@ def by_region(model_fn: Callable[..., SpatialPanelResults], data, formula: str, 
         units = {"All": panel.units.tolist(), **units}
     table = pd.concat({r: _column(res, res.impacts(method=impacts_method, n_draws=n_draws, seed=seed))
                        for r, res in results.items()}, axis=1)
-    return RegionalResults(results=results, islands=islands, components=components, units=units, table=table)
+    dims = pd.DataFrame({"N": [res.N for res in results.values()], "T": [res.T for res in results.values()],
+                         "NT": [res.nobs for res in results.values()]}, index=pd.Index(list(results), name="region"))
+    return RegionalResults(results=results, islands=islands, components=components, units=units, table=table,
+                           dimensions=dims)

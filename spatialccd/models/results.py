@@ -1,19 +1,68 @@
-"""Immutable results of a spatial panel fit."""
+"""Immutable results of a spatial panel fit: coefficients, covariance, fit statistics, fixed effects, effects."""
 from __future__ import annotations
 
+import warnings
 from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
 from scipy import stats
 
-from .effects import EffectSpec, compute_impacts
+from .._options import ImpactsMethod
+from ..exceptions import SpatialCCDDeprecationWarning, SpatialCCDError
 from ..summary import Summary, SummaryMixin
+from .effects import EffectSpec, Impacts, compute_impacts
 
 MODEL_TITLES = {"sar": "Spatial lag (SAR)", "sdm": "Spatial Durbin (SDM)", "sem": "Spatial error (SEM)",
                 "sdem": "Spatial Durbin error (SDEM)", "slx": "Spatial lag of X (SLX)"}
 EFFECT_TITLES = {"none": "pooled (no fixed effects)", "individual": "unit fixed effects",
                  "time": "time fixed effects", "twoways": "two-way fixed effects"}
+
+
+@dataclass(frozen=True)
+class FixedEffects(SummaryMixin):
+    """Recovered fixed effects (normalisation of the Elhorst toolbox).
+
+    With r = y − ρWy − Xβ − WXθ on the raw data: ``intercept`` = mean(r), unit
+    effect μ_i = mean_t(r_it) − intercept, time effect α_t = mean_i(r_it) −
+    intercept; each set sums to zero.  ``unit``/``time`` are ``None`` when the
+    model has no such effects.
+    """
+
+    intercept: float
+    unit: pd.Series | None = field(default=None, repr=False)
+    time: pd.Series | None = field(default=None, repr=False)
+
+    def to_frame(self) -> pd.DataFrame:
+        """Long frame: kind (``unit``/``time``), label, effect."""
+        parts = [pd.DataFrame({"kind": kind, "label": s.index, "effect": s.to_numpy()})
+                 for kind, s in (("unit", self.unit), ("time", self.time)) if s is not None]
+        return pd.concat(parts, ignore_index=True) if parts else pd.DataFrame(columns=["kind", "label", "effect"])
+
+    def summary(self) -> Summary:
+        tables = tuple((f"{kind.capitalize()} effects", s.to_frame()) for kind, s in
+                       (("unit", self.unit), ("time", self.time)) if s is not None)
+        return Summary("Recovered fixed effects", (("Intercept", f"{self.intercept:.6g}"),), tables,
+                       ("Each set of effects sums to zero (Elhorst toolbox normalisation).",))
+
+    def __getitem__(self, key: str):
+        warnings.warn("fixed_effects() now returns a FixedEffects object: use .intercept, .unit, .time; "
+                      "dict access is deprecated", SpatialCCDDeprecationWarning, stacklevel=2)
+        value = {"intercept": self.intercept, "unit": self.unit, "time": self.time}[key]
+        if value is None:
+            raise KeyError(key)
+        return value
+
+    def __contains__(self, key: str) -> bool:
+        return {"intercept": True, "unit": self.unit is not None, "time": self.time is not None}.get(key, False)
+
+
+class _CovFrame(pd.DataFrame):
+    """The covariance matrix; calling it returns itself, so ``cov_params()`` (the statsmodels spelling)
+    and the 0.1 attribute ``cov_params`` both work."""
+
+    def __call__(self) -> pd.DataFrame:
+        return pd.DataFrame(self)
 
 
 @dataclass(frozen=True)
@@ -46,7 +95,7 @@ class SpatialPanelResults(SummaryMixin):
     corr2: float
     logdet_method: str
     bounds: tuple[float, float] | None
-    _fixed: dict = field(repr=False)
+    _fixed: FixedEffects = field(repr=False)
     _effect_spec: EffectSpec | None = field(repr=False)
     _resid: pd.Series = field(repr=False)
 
@@ -57,33 +106,51 @@ class SpatialPanelResults(SummaryMixin):
 
     @property
     def cov_params(self) -> pd.DataFrame:
-        return self._cov.copy()
+        """Covariance of :attr:`params` (labelled); call it, ``res.cov_params()``, as in statsmodels."""
+        return _CovFrame(self._cov.copy())
 
     @property
     def bse(self) -> pd.Series:
+        """Standard errors: square roots of the diagonal of :meth:`cov_params`."""
         return pd.Series(np.sqrt(np.diag(self._cov)), index=self._params.index, name="bse")
 
     @property
     def tvalues(self) -> pd.Series:
+        """z statistics params / bse (normal reference distribution)."""
         return (self._params / self.bse).rename("z")
 
     @property
     def pvalues(self) -> pd.Series:
-        return pd.Series(2 * stats.norm.sf(np.abs(self.tvalues)), index=self._params.index, name="p")
+        """Two-sided normal p-values of :attr:`tvalues`."""
+        return pd.Series(2 * stats.norm.sf(np.abs(self.tvalues)), index=self._params.index, name="pvalue")
 
     def conf_int(self, alpha: float = 0.05) -> pd.DataFrame:
+        """Normal confidence intervals at level 1 − alpha: columns ``lower``, ``upper``."""
         z = stats.norm.ppf(1 - alpha / 2)
         return pd.DataFrame({"lower": self._params - z * self.bse, "upper": self._params + z * self.bse})
 
     @property
     def spatial_name(self) -> str | None:
+        """Label of the spatial parameter in :attr:`params`: ``"rho"``, ``"lambda"`` or None (SLX)."""
         return {"sar": "rho", "sdm": "rho", "sem": "lambda", "sdem": "lambda"}.get(self.kind)
 
     @property
     def rho(self) -> float | None:
-        """ρ (lag family) or λ (error family); None for SLX."""
+        """ρ of a lag model (SAR, SDM); None for SLX.
+
+        For the error family (SEM, SDEM) use :attr:`lam`; ``rho`` still returns λ
+        there for one release, with a deprecation warning.
+        """
+        if self.spatial_name == "lambda":
+            warnings.warn(f"the {self.kind.upper()} has no rho; 'rho' returned lambda and is deprecated for "
+                          "error models: use 'lam'", SpatialCCDDeprecationWarning, stacklevel=2)
         name = self.spatial_name
         return float(self._params[name]) if name else None
+
+    @property
+    def lam(self) -> float | None:
+        """λ of an error model (SEM, SDEM); None for the lag family and SLX."""
+        return float(self._params["lambda"]) if self.spatial_name == "lambda" else None
 
     @property
     def resid(self) -> pd.Series:
@@ -93,42 +160,42 @@ class SpatialPanelResults(SummaryMixin):
     # --- fit statistics -----------------------------------------------------
     @property
     def k_params(self) -> int:
+        """Number of estimated parameters including σ² (for AIC/BIC)."""
         return len(self._params) + 1  # + σ²
 
     @property
     def aic(self) -> float:
+        """−2ℓ + 2k."""
         return -2 * self.llf + 2 * self.k_params
 
     @property
     def bic(self) -> float:
+        """−2ℓ + k log(NT)."""
         return -2 * self.llf + np.log(self.nobs) * self.k_params
 
-    def fixed_effects(self) -> dict:
-        """Recovered fixed effects: ``intercept``, ``unit`` (Series) and ``time`` (Series).
-
-        Normalisation of the Elhorst toolbox: with r = y − ρWy − Xβ − WXθ on the raw
-        data, intercept = mean(r), unit effect μ_i = mean_t(r_it) − intercept, time
-        effect α_t = mean_i(r_it) − intercept; each set sums to zero.
-        """
-        return {k: (v.copy() if isinstance(v, pd.Series) else v) for k, v in self._fixed.items()}
+    def fixed_effects(self) -> FixedEffects:
+        """Recovered fixed effects (see :class:`FixedEffects` for the normalisation)."""
+        return self._fixed
 
     # --- effects ------------------------------------------------------------
-    def impacts(self, method: str = "simulation", *, n_draws: int = 1000, seed=None,
-                alpha: float = 0.05) -> pd.DataFrame:
-        """Direct, indirect (spillover) and total effects with SEs (see :mod:`.effects`).
+    def impacts(self, method: ImpactsMethod = "simulation", *, n_draws: int = 1000, seed=None,
+                alpha: float = 0.05) -> Impacts:
+        """Direct, indirect (spillover) and total effects with SEs, z, p-values and intervals.
 
-        Returns a DataFrame indexed by regressor with columns ``direct``,
-        ``direct_se``, ``direct_z``, ``direct_p``, ``direct_lower``,
-        ``direct_upper`` and the same for ``indirect`` and ``total``.
+        S_k(W) = (I − ρW)⁻¹(β_k I + θ_k W) (LeSage & Pace 2009, ch. 2.7); see
+        :mod:`spatialccd.models.effects`.  ``method="simulation"`` draws
+        ``n_draws`` parameter vectors from N(θ̂, V̂) (reproducible with ``seed``);
+        ``"delta"`` uses the delta method.  Returns :class:`~spatialccd.models.effects.Impacts`.
         """
         if self._effect_spec is None:
-            raise ValueError("this model has no regressors with effects to compute")
+            raise SpatialCCDError("this model has no regressors with effects to compute")
         names = list(self._params.index)
         return compute_impacts(self._params.to_numpy(), self._cov.loc[names, names].to_numpy(), self._effect_spec,
                                method=method, n_draws=n_draws, seed=seed, alpha=alpha, bounds=self.bounds)
 
     # --- presentation -------------------------------------------------------
     def to_frame(self, alpha: float = 0.05) -> pd.DataFrame:
+        """Coefficient table: coef, std err, z, P>|z| and the confidence interval."""
         ci = self.conf_int(alpha)
         return pd.DataFrame({"coef": self._params, "std err": self.bse, "z": self.tvalues, "P>|z|": self.pvalues,
                              f"[{alpha / 2:.3f}": ci["lower"], f"{1 - alpha / 2:.3f}]": ci["upper"]})

@@ -32,7 +32,8 @@ The chain applied papers run before reporting a spatial Durbin model (Elhorst
    The difference need not be positive definite in finite samples: then the
    test uses the eigen-decomposition restricted to the positive eigenvalues
    (a generalised inverse), takes df = their number and warns.
-5. A recommendation in the words papers use (Elhorst 2010's decision rule).
+5. The decision of Elhorst (2010)'s rule (:func:`decide`, a :class:`Decision`); the words
+   papers use are written by :func:`spatialccd.report.recommendation` in English or Chinese.
 
 Nesting: the SEM is nested in the SDM exactly under the default
 ``lag_convention="exact"`` (both lag first and then transform).  Under
@@ -49,38 +50,24 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
-from ..exceptions import HausmanWarning
+from .._options import Effects, LagConvention, Units, check_option
+from ..exceptions import ConvergenceError, HausmanWarning, NestingWarning, SpatialCCDError
+from ..hypotheses import InvalidTest, TestStatistic
+from ..summary import Summary, SummaryMixin
 from .design import build_design
-from .fit import ConvergenceError
-from .lmtests import design_lm_statistics, lm_frame
+from .lmtests import design_lm_statistics, lm_statistics_tests
 from .random_effects import RandomEffectsModel
 from .results import SpatialPanelResults
 from .spec import SpatialPanelModel
-from ..summary import Summary, SummaryMixin
 
 EFFECT_LABELS = {"none": "pooled", "individual": "unit FE", "time": "time FE", "twoways": "two-way FE"}
-MODEL_WORDS = {"sdm": "spatial Durbin model (SDM)", "sar": "spatial lag model (SAR)",
-               "sem": "spatial error model (SEM)"}
-EFFECT_WORDS = {"none": "without fixed effects", "individual": "with unit (spatial) fixed effects",
-                "time": "with time-period fixed effects", "twoways": "with two-way fixed effects"}
+HAUSMAN_NULL = "random effects consistent (FE = RE)"
 
 
 
 
-@dataclass(frozen=True)
-class HypothesisTest:
-    """One χ² test: statistic, degrees of freedom and upper-tail p-value."""
-
-    name: str
-    null: str
-    statistic: float
-    df: int
-    p_value: float
-    note: str = ""
-
-    @classmethod
-    def chi2(cls, name: str, null: str, statistic: float, df: int, note: str = "") -> HypothesisTest:
-        return cls(name, null, float(statistic), int(df), float(stats.chi2.sf(statistic, df)), note)
+#: The 0.1 name of :class:`~spatialccd.hypotheses.TestStatistic` (same class).
+HypothesisTest = TestStatistic
 
 
 # --------------------------------------------------------------------------- numeric cores
@@ -90,7 +77,7 @@ def wald_statistic(g: np.ndarray, G: np.ndarray, V: np.ndarray) -> float:
     try:
         return float(g @ np.linalg.solve(A, g))
     except np.linalg.LinAlgError as exc:
-        raise ValueError("G V G' is singular: the restrictions are not linearly independent") from exc
+        raise SpatialCCDError("G V G' is singular: the restrictions are not linearly independent") from exc
 
 
 def common_factor(params: np.ndarray, beta_idx: np.ndarray, theta_idx: np.ndarray,
@@ -110,28 +97,28 @@ def _durbin_pairs(res: SpatialPanelResults) -> tuple[np.ndarray, np.ndarray]:
     labels = list(res.params.index)
     theta = [i for i, n in enumerate(labels) if n.startswith("W_") and n[2:] in labels]
     if not theta:
-        raise ValueError(f"the {res.kind.upper()} has no W·X terms: nothing to test (fit an SDM)")
+        raise SpatialCCDError(f"the {res.kind.upper()} has no W·X terms: nothing to test (fit an SDM)")
     return np.array([labels.index(labels[i][2:]) for i in theta]), np.array(theta)
 
 
 # --------------------------------------------------------------------------- tests on results
-def wald_theta(res: SpatialPanelResults) -> HypothesisTest:
+def wald_theta(res: SpatialPanelResults) -> TestStatistic:
     """Wald test of H0: θ = 0 (SDM → SAR; SDEM → SEM): θ̂'V̂_θθ⁻¹θ̂ ~ χ²(#θ)."""
     _, theta_idx = _durbin_pairs(res)
-    params, V = res.params.to_numpy(), res.cov_params.to_numpy()
+    params, V = res.params.to_numpy(), res.cov_params().to_numpy()
     G = np.eye(len(params))[theta_idx]
-    return HypothesisTest.chi2("Wald", "theta = 0", wald_statistic(params[theta_idx], G, V), len(theta_idx))
+    return TestStatistic.chi2("Wald", "theta = 0", wald_statistic(params[theta_idx], G, V), len(theta_idx))
 
 
-def wald_common_factor(res: SpatialPanelResults) -> HypothesisTest:
+def wald_common_factor(res: SpatialPanelResults) -> TestStatistic:
     """Wald test of H0: θ + ρβ = 0 (SDM → SEM) by the delta method: g'(GV̂G')⁻¹g ~ χ²(#θ)."""
     if res.kind != "sdm":
-        raise ValueError(f"the common-factor hypothesis theta + rho*beta = 0 concerns an SDM, got {res.kind!r}")
+        raise SpatialCCDError(f"the common-factor hypothesis theta + rho*beta = 0 concerns an SDM, got {res.kind!r}")
     beta_idx, theta_idx = _durbin_pairs(res)
     _check_full_durbin(res, beta_idx)
     params = res.params.to_numpy()
     g, G = common_factor(params, beta_idx, theta_idx, list(res.params.index).index("rho"))
-    return HypothesisTest.chi2("Wald", "theta + rho*beta = 0", wald_statistic(g, G, res.cov_params.to_numpy()),
+    return TestStatistic.chi2("Wald", "theta + rho*beta = 0", wald_statistic(g, G, res.cov_params().to_numpy()),
                                len(theta_idx))
 
 
@@ -140,12 +127,12 @@ def _check_full_durbin(res: SpatialPanelResults, beta_idx: np.ndarray) -> None:
     missing = [n for i, n in enumerate(labels) if n not in ("Intercept", "rho", "lambda") and not n.startswith("W_")
                and i not in set(beta_idx)]
     if missing:
-        raise ValueError(f"the SEM is nested in the SDM only when every regressor has a W·X term; "
+        raise SpatialCCDError(f"the SEM is nested in the SDM only when every regressor has a W·X term; "
                          f"missing for {missing}")
 
 
 def lr_test(unrestricted: SpatialPanelResults, restricted: SpatialPanelResults, *, df: int | None = None,
-            null: str = "") -> HypothesisTest:
+            null: str = "") -> TestStatistic:
     """Likelihood-ratio test LR = 2(ℓ_unrestricted − ℓ_restricted) ~ χ²(df).
 
     ``df`` defaults to the difference in the number of parameters; pass it when
@@ -154,25 +141,25 @@ def lr_test(unrestricted: SpatialPanelResults, restricted: SpatialPanelResults, 
     for attr in ("nobs", "N", "T", "lag_convention"):
         a, b = getattr(unrestricted, attr), getattr(restricted, attr)
         if a != b:
-            raise ValueError(f"models are not fitted to the same sample/convention: {attr} {a!r} vs {b!r}")
+            raise SpatialCCDError(f"models are not fitted to the same sample/convention: {attr} {a!r} vs {b!r}")
     if df is None:
         df = unrestricted.k_params - restricted.k_params
     if df <= 0:
-        raise ValueError(f"df must be positive, got {df}: pass df= for models that differ by fixed effects")
+        raise SpatialCCDError(f"df must be positive, got {df}: pass df= for models that differ by fixed effects")
     stat = 2 * (unrestricted.llf - restricted.llf)
     note = ""
     if (restricted.kind == "sem" and unrestricted.kind == "sdm" and unrestricted.lag_convention == "splm"
             and unrestricted.effects in ("time", "twoways")):
         note = "SEM not nested in SDM under lag_convention='splm' with time effects; LR approximate"
-        warnings.warn(note, RuntimeWarning, stacklevel=2)
+        warnings.warn(note, NestingWarning, stacklevel=2)
     if stat < -1e-6 * max(1.0, abs(unrestricted.llf)):
         note = note or "restricted model fits better: models not nested or an optimiser failed"
-        warnings.warn(f"negative LR statistic {stat:.6g}: {note}", RuntimeWarning, stacklevel=2)
-    return HypothesisTest.chi2("LR", null, max(stat, 0.0), df, note)
+        warnings.warn(f"negative LR statistic {stat:.6g}: {note}", NestingWarning, stacklevel=2)
+    return TestStatistic.chi2("LR", null, max(stat, 0.0), df, note)
 
 
 def lr_fixed_effects(twoways: SpatialPanelResults, individual: SpatialPanelResults,
-                     time: SpatialPanelResults) -> tuple[HypothesisTest, HypothesisTest]:
+                     time: SpatialPanelResults) -> tuple[TestStatistic, TestStatistic]:
     """LR tests of the joint significance of the unit and the time fixed effects (Elhorst 2014).
 
     unit effects: 2(ℓ_two-way − ℓ_time) ~ χ²(N − 1); time effects:
@@ -182,50 +169,129 @@ def lr_fixed_effects(twoways: SpatialPanelResults, individual: SpatialPanelResul
     fits = {"twoways": twoways, "individual": individual, "time": time}
     for eff, r in fits.items():
         if r.effects != eff:
-            raise ValueError(f"expected a fit with effects={eff!r}, got {r.effects!r}")
+            raise SpatialCCDError(f"expected a fit with effects={eff!r}, got {r.effects!r}")
         if r.bias_correction is not None:
-            raise ValueError("LR tests of the fixed effects need fits without bias correction")
+            raise SpatialCCDError("LR tests of the fixed effects need fits without bias correction")
     if len({r.kind for r in fits.values()}) != 1:
-        raise ValueError("the three fits must be the same kind of model")
+        raise SpatialCCDError("the three fits must be the same kind of model")
     unit = lr_test(twoways, time, df=twoways.N - 1, null="unit fixed effects jointly zero")
     per = lr_test(twoways, individual, df=twoways.T - 1, null="time fixed effects jointly zero")
-    return (HypothesisTest(**{**unit.__dict__, "name": "LR unit FE"}),
-            HypothesisTest(**{**per.__dict__, "name": "LR time FE"}))
+    return unit.renamed("LR unit FE"), per.renamed("LR time FE")
 
 
-def hausman(fe: SpatialPanelResults, re: SpatialPanelResults) -> HypothesisTest:
+def hausman(fe: SpatialPanelResults, re: SpatialPanelResults) -> TestStatistic | InvalidTest:
     """Hausman test of fixed vs random unit effects (see the module docstring for V̂_FE − V̂_RE).
 
     Compares the parameters both models estimate (the RE intercept is not in
     the FE model).  H0: the unit effects are uncorrelated with the regressors
     (random effects consistent and efficient); rejection favours fixed effects.
+    When V̂_FE − V̂_RE has no positive eigenvalue the test is undefined and an
+    :class:`~spatialccd.hypotheses.InvalidTest` with that reason is returned.
     """
     common = [n for n in fe.params.index if n in re.params.index]
     if not common:
-        raise ValueError("the two models share no parameters")
+        raise SpatialCCDError("the two models share no parameters")
     d = (fe.params[common] - re.params[common]).to_numpy()
-    V = (fe.cov_params.loc[common, common] - re.cov_params.loc[common, common]).to_numpy()
+    V = (fe.cov_params().loc[common, common] - re.cov_params().loc[common, common]).to_numpy()
     vals, vecs = np.linalg.eigh((V + V.T) / 2)
     pos = vals > 1e-10 * np.abs(vals).max()
     if not pos.any():
-        raise ValueError("V_FE - V_RE has no positive eigenvalue: the Hausman test is undefined here")
+        return InvalidTest("Hausman", HAUSMAN_NULL, "V_FE - V_RE has no positive eigenvalue: the Hausman test is "
+                           "undefined here")
     note = ""
     if not pos.all():
         note = (f"V_FE - V_RE not positive definite ({int((~pos).sum())} non-positive eigenvalue(s)); "
                 f"generalised inverse on the positive part, df = {int(pos.sum())}")
         warnings.warn(note, HausmanWarning, stacklevel=2)
     proj = vecs[:, pos].T @ d
-    return HypothesisTest.chi2("Hausman", "random effects consistent (FE = RE)", float(np.sum(proj ** 2 / vals[pos])),
-                               int(pos.sum()), note)
+    return TestStatistic.chi2("Hausman", HAUSMAN_NULL, float(np.sum(proj ** 2 / vals[pos])), int(pos.sum()), note)
 
 
 # --------------------------------------------------------------------------- the chain
 @dataclass(frozen=True)
-class SpecificationTests(SummaryMixin):
-    """Result of :func:`specification_tests`: the tidy ``table``, the fitted ``models`` and a ``recommendation``."""
+class Decision:
+    """What Elhorst's (2010; 2014, ch. 3.5) decision rule concludes from the chain.
 
-    table: pd.DataFrame
-    recommendation: str
+    ``model`` ∈ {"sdm", "sar", "sem"} and ``effects`` ∈ {"none", "individual",
+    "time", "twoways"} (the effects the LR tests support; ``random`` when the
+    Hausman test does not reject random unit effects).  The flags say why:
+    ``lm_lag``/``lm_error`` (LM tests of the non-spatial model reject),
+    ``robust`` ("lag", "error", "both" or "neither": which robust LM tests
+    reject), ``sar_rejected``/``sem_rejected`` ("both", "one" or "none" of the
+    Wald and LR tests reject the restriction), ``unit_effects``/``time_effects``
+    (LR tests reject their joint insignificance), ``hausman_rejects`` (None when
+    no Hausman test was computed) and ``estimated`` (the effects the chain's
+    models used).  The decision table:
+
+    ======================  ======================  =================
+    θ = 0 (SAR)             θ + ρβ = 0 (SEM)        model
+    ======================  ======================  =================
+    not rejected, robust    any                     SAR
+    LM points to lag
+    any                     not rejected, robust    SEM
+                            LM points to error
+    otherwise                                       SDM
+    ======================  ======================  =================
+    """
+
+    model: str
+    effects: str
+    random: bool
+    estimated: str
+    lm_lag: bool
+    lm_error: bool
+    robust: str
+    sar_rejected: str
+    sem_rejected: str
+    unit_effects: bool
+    time_effects: bool
+    hausman_rejects: bool | None
+    alpha: float
+
+
+def _rejections(tests, alpha: float) -> str:
+    n = sum(t.pvalue < alpha for t in tests)
+    return "both" if n == len(tests) else ("none" if n == 0 else "one")
+
+
+def decide(tests: dict[tuple[str, str], TestStatistic | InvalidTest], *, effects: str, alpha: float) -> Decision:
+    """Apply the decision table of :class:`Decision` to the chain's tests, keyed (group, test name)."""
+    lm = {name: t for (group, name), t in tests.items() if group == f"LM ({EFFECT_LABELS[effects]})"}
+    sig = {k: t.pvalue < alpha for k, t in lm.items()}
+    robust = {(True, True): "both", (True, False): "lag", (False, True): "error", (False, False): "neither"}[
+        (sig["robust LM-lag"], sig["robust LM-error"])]
+    sar = _rejections([tests[("SDM vs SAR", "Wald")], tests[("SDM vs SAR", "LR")]], alpha)
+    sem = _rejections([tests[("SDM vs SEM", "Wald")], tests[("SDM vs SEM", "LR")]], alpha)
+    if sar == "none" and robust == "lag":
+        model = "sar"
+    elif sem == "none" and robust == "error":
+        model = "sem"
+    else:
+        model = "sdm"
+    unit_sig = tests[("Fixed effects", "LR unit FE")].pvalue < alpha
+    time_sig = tests[("Fixed effects", "LR time FE")].pvalue < alpha
+    chosen = {(True, True): "twoways", (True, False): "individual", (False, True): "time",
+              (False, False): "none"}[(unit_sig, time_sig)]
+    haus = tests.get(("FE vs RE", "Hausman"))
+    rejects = None if haus is None or not haus.valid else bool(haus.pvalue < alpha)
+    return Decision(model=model, effects=chosen, random=rejects is False and unit_sig, estimated=effects,
+                    lm_lag=sig["LM-lag"], lm_error=sig["LM-error"], robust=robust, sar_rejected=sar,
+                    sem_rejected=sem, unit_effects=unit_sig, time_effects=time_sig, hausman_rejects=rejects,
+                    alpha=alpha)
+
+
+@dataclass(frozen=True)
+class SpecificationTests(SummaryMixin):
+    """Result of :func:`specification_tests`: every test, the fitted ``models`` and the :class:`Decision`.
+
+    ``tests`` maps (group, test name) to a :class:`~spatialccd.hypotheses.TestStatistic`
+    (or :class:`~spatialccd.hypotheses.InvalidTest`); :attr:`table` is the tidy frame
+    (group, test, null, stat, df, pvalue, note).  The recommendation in words is
+    :func:`spatialccd.report.recommendation` (English or Chinese).
+    """
+
+    tests: dict = field(repr=False)
+    decision: Decision
     models: dict = field(repr=False)
     formula: str
     N: int
@@ -234,29 +300,40 @@ class SpecificationTests(SummaryMixin):
     lag_convention: str
     alpha: float
 
+    @property
+    def table(self) -> pd.DataFrame:
+        """One row per test: group, test, null, stat, df, pvalue, note."""
+        return pd.DataFrame([dict(group=g, test=t.name, null=t.null, stat=t.stat, df=t.df, pvalue=t.pvalue,
+                                  note=t.note) for (g, _), t in self.tests.items()])
+
     def publication_table(self) -> pd.DataFrame:
         """Statistic with significance stars (*** 1 %, ** 5 %, * 10 %), df and p-value, by group and test."""
-        t = self.table.set_index("test")
-        stars = pd.cut(t["p_value"], [-np.inf, 0.01, 0.05, 0.10, np.inf], labels=["***", "**", "*", ""])
-        return pd.DataFrame({"group": t["group"], "H0": t["null"],
-                             "statistic": t["statistic"].map(lambda v: f"{v:.3f}") + stars.astype(str),
-                             "df": t["df"], "p-value": t["p_value"].map(lambda v: f"{v:.4f}")})
+        from .._format import stars
+
+        rows = []
+        for (group, name), t in self.tests.items():
+            ok = t.valid
+            rows.append({"group": group, "test": name, "H0": t.null,
+                         "statistic": f"{t.stat:.3f}{stars(t.pvalue)}" if ok else "n/a",
+                         "df": f"{t.df:g}" if ok else "", "p-value": f"{t.pvalue:.4f}" if ok else ""})
+        return pd.DataFrame(rows).set_index(["group", "test"])
 
     def summary(self) -> Summary:
+        d = self.decision
+        chosen = f"{d.model.upper()}, " + ("random unit effects" if d.random else EFFECT_LABELS[d.effects])
         facts = (("Formula", self.formula), ("N (units)", str(self.N)), ("T (periods)", str(self.T)),
                  ("Model effects", self.effects), ("Lag convention", self.lag_convention),
-                 ("Significance level", f"{self.alpha:g}"))
+                 ("Significance level", f"{self.alpha:g}"), ("Decision", chosen))
         notes = ("*** p<0.01, ** p<0.05, * p<0.1. LM tests: Anselin et al. (1996), panel form as splm::slmtest; "
                  "Wald (delta method) and LR tests: Elhorst (2014, ch. 3); Hausman: Baltagi (2005, ch. 4.3).",
-                 *[f"Note ({r.group}, {r.test}): {r.note}" for r in self.table.itertuples() if r.note],
-                 "Recommendation: " + self.recommendation)
+                 *[f"Note ({g}, {t.name}): {t.note}" for (g, _), t in self.tests.items() if t.note])
         return Summary("Specification tests for the spatial panel model", facts,
                        (("Tests", self.publication_table()),), notes)
 
 
 def specification_tests(data, formula: str, w, *, unit: str = "province", time: str = "year",
-                        effects: str = "twoways", lag_convention: str = "exact", durbin=None,
-                        alpha: float = 0.05) -> SpecificationTests:
+                        effects: Effects = "twoways", lag_convention: LagConvention = "exact", durbin=None,
+                        alpha: float = 0.05, units: Units = "auto") -> SpecificationTests:
     """Run the specification chain of the module docstring in one call.
 
     LM tests are computed for all four effect specifications; the SDM/SAR/SEM
@@ -264,128 +341,49 @@ def specification_tests(data, formula: str, w, *, unit: str = "province", time: 
     002); the fixed-effects LR tests compare the SDM with two-way, unit-only and
     time-only effects.  ``lag_convention="splm"`` reproduces ``splm::slmtest``
     (keep the default ``"exact"`` for the SEM/SDM LR test, see the module
-    docstring).  Returns a :class:`SpecificationTests`.
+    docstring).  ``data`` may be a :class:`~spatialccd.PanelData` (built once,
+    reused by every model of the chain).  Returns a :class:`SpecificationTests`.
     """
-    if effects not in EFFECT_WORDS:
-        raise ValueError(f"effects must be one of {list(EFFECT_WORDS)}, got {effects!r}")
+    from ..panel import PanelData
+
+    effects = check_option("effects", effects)
     if not 0 < alpha < 1:
-        raise ValueError(f"alpha must be in (0, 1), got {alpha}")
+        raise SpatialCCDError(f"alpha must be in (0, 1), got {alpha}")
+    panel = data if isinstance(data, PanelData) else PanelData(data, unit=unit, time=time, units=units)
     kw = dict(unit=unit, time=time, lag_convention=lag_convention)
-    rows: list[tuple[str, HypothesisTest]] = []
-    lm = {}
+    tests: dict = {}
+    nulls = ("rho = 0", "lambda = 0", "rho = 0 (robust to lambda)", "lambda = 0 (robust to rho)")
     for eff in ("none", "individual", "time", "twoways"):
-        design = build_design(data, formula, w, effects=eff, durbin=None, **kw)
-        lm[eff] = lm_frame(design_lm_statistics(design))
-        nulls = ("rho = 0", "lambda = 0", "rho = 0 (robust to lambda)", "lambda = 0 (robust to rho)")
-        rows += [(f"LM ({EFFECT_LABELS[eff]})", HypothesisTest(name, h0, r.statistic, int(r.df), r.p_value))
-                 for (name, r), h0 in zip(lm[eff].iterrows(), nulls)]
+        design = build_design(panel, formula, w, effects=eff, durbin=None, **kw)
+        group = f"LM ({EFFECT_LABELS[eff]})"
+        for t, h0 in zip(lm_statistics_tests(design_lm_statistics(design)), nulls):
+            tests[(group, t.name)] = TestStatistic(t.name, h0, t.stat, t.df, t.pvalue)
 
     def fit(kind: str, eff: str, bias_correction: str | None = None) -> SpatialPanelResults:
-        return SpatialPanelModel(data, formula, w, kind=kind, effects=eff, durbin=durbin if kind == "sdm" else None,
+        return SpatialPanelModel(panel, formula, w, kind=kind, effects=eff, durbin=durbin if kind == "sdm" else None,
                                  bias_correction=bias_correction, **kw).fit()
 
     models = {"sdm": fit("sdm", effects), "sar": fit("sar", effects), "sem": fit("sem", effects)}
     sdm = models["sdm"]
-    rows += [("SDM vs SAR", wald_theta(sdm)), ("SDM vs SAR", lr_test(sdm, models["sar"], null="theta = 0")),
-             ("SDM vs SEM", wald_common_factor(sdm)),
-             ("SDM vs SEM", lr_test(sdm, models["sem"], null="theta + rho*beta = 0"))]
+    tests[("SDM vs SAR", "Wald")] = wald_theta(sdm)
+    tests[("SDM vs SAR", "LR")] = lr_test(sdm, models["sar"], null="theta = 0")
+    tests[("SDM vs SEM", "Wald")] = wald_common_factor(sdm)
+    tests[("SDM vs SEM", "LR")] = lr_test(sdm, models["sem"], null="theta + rho*beta = 0")
     fe = {eff: sdm if eff == effects else fit("sdm", eff) for eff in ("twoways", "individual", "time")}
     models.update({f"sdm_{eff}": r for eff, r in fe.items()})
-    rows += [("Fixed effects", t) for t in lr_fixed_effects(fe["twoways"], fe["individual"], fe["time"])]
+    for t in lr_fixed_effects(fe["twoways"], fe["individual"], fe["time"]):
+        tests[("Fixed effects", t.name)] = t
     if effects in ("individual", "twoways"):
         # Lee–Yu with time effects needs a row-standardised W (design of the last LM loop: same W)
         lee_yu = effects == "individual" or design.row_stochastic
         models["sdm_hausman"] = fit("sdm", effects, "lee-yu" if lee_yu else None)
         try:
-            models["sdm_re"] = RandomEffectsModel(data, formula, w, kind="sdm", effects=effects, durbin=durbin,
+            models["sdm_re"] = RandomEffectsModel(panel, formula, w, kind="sdm", effects=effects, durbin=durbin,
                                                   **kw).fit()
-            rows.append(("FE vs RE", hausman(models["sdm_hausman"], models["sdm_re"])))
+            tests[("FE vs RE", "Hausman")] = hausman(models["sdm_hausman"], models["sdm_re"])
         except ConvergenceError as exc:
-            rows.append(("FE vs RE", HypothesisTest("Hausman", "random effects consistent (FE = RE)", np.nan, 0,
-                                                    np.nan, f"random-effects SDM not estimable: {exc}")))
-    table = pd.DataFrame([dict(group=g, test=t.name, null=t.null, statistic=t.statistic, df=t.df,
-                               p_value=t.p_value, note=t.note) for g, t in rows])
-    text = recommend(table, effects=effects, alpha=alpha)
-    return SpecificationTests(table=table, recommendation=text, models=models, formula=formula, N=sdm.N, T=sdm.T,
-                              effects=effects, lag_convention=lag_convention, alpha=alpha)
-
-
-# --------------------------------------------------------------------------- the recommendation
-def _p(p: float) -> str:
-    return "p < 0.01" if p < 0.01 else f"p = {p:.3f}"
-
-
-def _cite(row) -> str:
-    return f"{row.test} = {row.statistic:.3f}, {_p(row.p_value)}"
-
-
-def recommend(table: pd.DataFrame, *, effects: str, alpha: float = 0.05) -> str:
-    """The decision rule of Elhorst (2010; 2014, ch. 3.5) in words, from a :func:`specification_tests` table.
-
-    The SDM is simplified to the SAR only when neither the Wald nor the LR test
-    rejects θ = 0 and the robust LM tests point to the lag model (robust LM-lag
-    significant, robust LM-error not); to the SEM likewise for θ + ρβ = 0 and the
-    error model; otherwise the SDM, which nests both, is retained.  Fixed
-    effects: the LR tests decide unit and/or time effects; a Hausman rejection
-    favours fixed over random effects.
-    """
-    def rows(group):
-        return {r.test: r for r in table[table["group"] == group].itertuples()}
-
-    lm = rows(f"LM ({EFFECT_LABELS[effects]})")
-    sig = {k: r.p_value < alpha for k, r in lm.items()}
-    pct = f"{100 * alpha:g}%"
-    words = []
-    if sig["LM-lag"] or sig["LM-error"]:
-        which = [f"no spatially lagged dependent variable ({_cite(lm['LM-lag'])})"] if sig["LM-lag"] else []
-        which += [f"no spatially autocorrelated error term ({_cite(lm['LM-error'])})"] if sig["LM-error"] else []
-        words.append(f"For the non-spatial model with {EFFECT_LABELS[effects]}, the LM tests reject the hypothesis "
-                     f"of {' and of '.join(which)} at the {pct} level, so a spatial model is needed.")
-    else:
-        words.append(f"For the non-spatial model with {EFFECT_LABELS[effects]}, neither LM test rejects the absence "
-                     f"of spatial dependence at the {pct} level; the SDM tests below decide whether spatial terms "
-                     "matter through the regressors.")
-    robust = {"lag": sig["robust LM-lag"] and not sig["robust LM-error"],
-              "error": sig["robust LM-error"] and not sig["robust LM-lag"]}
-    words.append(f"The robust LM tests give {_cite(lm['robust LM-lag'])} and {_cite(lm['robust LM-error'])}.")
-    sar, sem = rows("SDM vs SAR"), rows("SDM vs SEM")
-    keep_sar = all(r.p_value >= alpha for r in sar.values())
-    keep_sem = all(r.p_value >= alpha for r in sem.values())
-    for name, tests, kept in (("SAR", sar, keep_sar), ("SEM", sem, keep_sem)):
-        h0 = next(iter(tests.values())).null
-        verdict = "cannot be rejected" if kept else ("is rejected" if all(r.p_value < alpha for r in tests.values())
-                                                     else "is rejected by one of the two tests")
-        words.append(f"H0: {h0} (SDM reduces to the {name}) {verdict} ({_cite(tests['Wald'])}; "
-                     f"{_cite(tests['LR'])}).")
-    if keep_sar and robust["lag"]:
-        model, why = "sar", "theta = 0 cannot be rejected and the robust LM tests point to the spatial lag model"
-    elif keep_sem and robust["error"]:
-        model, why = "sem", "theta + rho*beta = 0 cannot be rejected and the robust LM tests point to the spatial error model"
-    else:
-        model = "sdm"
-        why = ("the SDM cannot be simplified to the SAR or the SEM" if not (keep_sar or keep_sem) else
-               "the Wald/LR tests and the robust LM tests point to different models, so the SDM, which nests both, "
-               "is retained")
-    fe = rows("Fixed effects")
-    unit_sig, time_sig = fe["LR unit FE"].p_value < alpha, fe["LR time FE"].p_value < alpha
-    chosen = {(True, True): "twoways", (True, False): "individual", (False, True): "time",
-              (False, False): "none"}[(unit_sig, time_sig)]
-    words.append(f"The LR tests {'reject' if unit_sig else 'do not reject'} the joint insignificance of the unit "
-                 f"fixed effects ({_cite(fe['LR unit FE'])}) and {'reject' if time_sig else 'do not reject'} that of "
-                 f"the time fixed effects ({_cite(fe['LR time FE'])}).")
-    random = False
-    haus = rows("FE vs RE").get("Hausman")
-    if haus is not None and np.isfinite(haus.statistic):
-        random = haus.p_value >= alpha and unit_sig
-        words.append(f"The Hausman test {'does not reject' if random else 'rejects'} the random-effects "
-                     f"specification ({_cite(haus)}).")
-    if random:
-        effect_words = "with random unit effects" + (" and time-period fixed effects" if time_sig else "")
-    else:
-        effect_words = EFFECT_WORDS[chosen]
-    final = f"Therefore the {MODEL_WORDS[model]} {effect_words} is selected: {why}."
-    if chosen != effects and not random:
-        final += (f" (The model comparisons above used {EFFECT_LABELS[effects]}; re-run with "
-                  f"effects={chosen!r}.)")
-    words.append(final)
-    return " ".join(words)
+            tests[("FE vs RE", "Hausman")] = InvalidTest("Hausman", HAUSMAN_NULL,
+                                                         f"random-effects SDM not estimable: {exc}")
+    return SpecificationTests(tests=tests, decision=decide(tests, effects=effects, alpha=alpha), models=models,
+                              formula=formula, N=sdm.N, T=sdm.T, effects=effects, lag_convention=lag_convention,
+                              alpha=alpha)
