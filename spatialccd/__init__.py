@@ -8,8 +8,8 @@ One import gives the public API::
 """
 from __future__ import annotations
 
-__version__ = "0.1.0"
-
+from ._version import __version__
+from . import exceptions
 from . import weights
 from .geo import MAP_DISCLAIMER, provinces, province_code, province_table
 from .panel import PanelData
@@ -23,24 +23,29 @@ from .inequality import (DagumResult, RegionalMeans, TheilResult, coefficient_of
                          regional_means, theil)
 from .convergence import BetaConvergence, SigmaConvergence, beta_convergence, sigma_convergence
 from .dynamics import KDEResult, bandwidth_rule, kernel_density
-from .models import SpatialPanelModel, SpatialPanelResults, sar, sdem, sdm, sem, slx
+from .models import FixedEffects, Impacts, LMTests, SpatialPanelModel, SpatialPanelResults, sar, sdem, sdm, sem, slx
 from .models import (by_region, hausman, lm_tests, lr_fixed_effects, lr_test, random_effects,
                      specification_tests, wald_common_factor, wald_theta)
 
-__all__ = ["__version__", "weights", "provinces", "province_code", "province_table", "PanelData",
+from .hypotheses import InvalidTest, TestStatistic
+
+__all__ = ["__version__", "exceptions", "TestStatistic", "InvalidTest", "weights", "provinces", "province_code", "province_table", "PanelData",
            "MAP_DISCLAIMER"]
 __all__ += ["evaluation", "evaluate", "Evaluation", "IndexSystem", "Indicator", "RangeStandardiser",
             "ZScoreStandardiser", "Weighting", "EntropyWeights", "CRITICWeights", "CVWeights", "UserWeights",
             "CombinedWeights", "coupling_coordination", "coordination_grade", "GradeScheme", "GRADE_SCHEMES",
             "relative_development", "development_type", "coordination_table", "obstacle_degree", "top_obstacles",
             "obstacle_summary"]
-__all__ += ["SpatialPanelModel", "SpatialPanelResults", "sar", "sem", "sdm", "sdem", "slx"]
+__all__ += ["SpatialPanelModel", "SpatialPanelResults", "Impacts", "FixedEffects", "LMTests", "sar", "sem", "sdm",
+            "sdem", "slx"]
 __all__ += ["specification_tests", "by_region", "lm_tests", "random_effects", "hausman", "lr_test",
             "lr_fixed_effects", "wald_theta", "wald_common_factor"]
 from .datasets import demo_indicators, demo_truth, load_demo
 from .io import read_long, read_nbs, read_wide
-from .study import Study, run_demo
-__all__ += ["load_demo", "demo_truth", "demo_indicators", "read_long", "read_wide", "read_nbs", "Study", "run_demo"]
+from .study import Study, StudyResult, run_demo
+from .report import recommendation
+__all__ += ["load_demo", "demo_truth", "demo_indicators", "read_long", "read_wide", "read_nbs", "Study",
+            "StudyResult", "run_demo", "recommendation"]
 __all__ += ["dagum_gini", "DagumResult", "theil", "TheilResult", "coefficient_of_variation", "regional_means",
             "RegionalMeans", "sigma_convergence", "SigmaConvergence", "beta_convergence", "BetaConvergence",
             "kernel_density", "KDEResult", "bandwidth_rule"]

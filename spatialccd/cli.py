@@ -1,10 +1,18 @@
-"""Command line: ``spatialccd demo -o out/`` and ``spatialccd run study.toml -o out/``."""
+"""Command line: ``spatialccd demo -o out/`` and ``spatialccd run study.toml -o out/``.
+
+Any error of the package (:class:`~spatialccd.exceptions.SpatialCCDError`), a missing
+or existing file, an operating-system error (disk full, no permission) and Ctrl-C end
+the run with one line naming the step and the culprit and exit code 2 (130 for
+Ctrl-C); ``--debug`` shows the traceback.  The output folder is all-or-nothing, so
+the line also says what is left on disk.
+"""
 from __future__ import annotations
 
 import argparse
 import sys
 
-from . import __version__
+from ._version import __version__
+from .exceptions import SpatialCCDError, StudyError
 
 
 def _demo(args: argparse.Namespace) -> int:
@@ -24,9 +32,13 @@ def _run(args: argparse.Namespace) -> int:
     return 0
 
 
+_KEPT = "the output folder was left as it was (previous complete output, or none)"
+
+
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="spatialccd", description=__doc__)
+    parser = argparse.ArgumentParser(prog="spatialccd", description=__doc__.split("\n\n")[0])
     parser.add_argument("--version", action="version", version=f"spatialccd {__version__}")
+    parser.add_argument("--debug", action="store_true", help="show the full traceback on errors")
     sub = parser.add_subparsers(dest="command", required=True)
     for name, func, helptext in (("demo", _demo, "run the bundled (simulated) demo study"),
                                  ("run", _run, "run a study described in a TOML file")):
@@ -34,14 +46,23 @@ def main(argv: list[str] | None = None) -> int:
         if name == "run":
             p.add_argument("study", help="path to study.toml")
         p.add_argument("-o", "--output", default="out", help="output folder")
-        p.add_argument("--overwrite", action="store_true", help="replace an existing output folder")
+        p.add_argument("--overwrite", action="store_true", help="replace an earlier spatialccd output folder")
         p.add_argument("--quiet", action="store_true", help="no progress bars")
         p.set_defaults(func=func)
     args = parser.parse_args(argv)
     try:
         return args.func(args)
-    except (ValueError, FileExistsError, FileNotFoundError) as exc:
-        print(f"spatialccd: error: {exc}", file=sys.stderr)
+    except KeyboardInterrupt:
+        if args.debug:
+            raise
+        print(f"spatialccd: interrupted; {_KEPT}", file=sys.stderr)
+        return 130
+    except (SpatialCCDError, FileExistsError, FileNotFoundError, OSError) as exc:
+        if args.debug:
+            raise
+        where = f"[{exc.step}] " if isinstance(exc, StudyError) and exc.step else ""
+        kept = "" if isinstance(exc, (FileExistsError, FileNotFoundError)) else f" ({_KEPT})"
+        print(f"spatialccd: error: {where}{exc}{kept}", file=sys.stderr)
         return 2
 
 

@@ -14,7 +14,7 @@ import pandas as pd
 
 from .geo import lookup_province, province_code
 
-__all__ = ["PanelData", "normalise_units"]
+__all__ = ["PanelData", "normalise_units", "as_panel"]
 
 
 def _plain(value):
@@ -153,6 +153,30 @@ class PanelData:
             return pd.Series(array, index=self.index, name=columns if isinstance(columns, str) else None)
         return pd.DataFrame(array, index=self.index, columns=columns)
 
+    def with_columns(self, columns: pd.DataFrame) -> PanelData:
+        """A new panel with ``columns`` added, without validating the panel again.
+
+        ``columns`` is indexed by (unit, time) or (time, unit) and must cover exactly the
+        panel's cells; names may not clash with existing columns.  This is how a study
+        adds derived indices (coordination degree D, subsystem scores) to the one
+        panel it built.
+        """
+        extra = columns
+        if list(extra.index.names) == [self.unit, self.time]:
+            extra = extra.swaplevel().sort_index()
+        if list(extra.index.names) != [self.time, self.unit]:
+            raise ValueError(f"columns must be indexed by ({self.unit}, {self.time}), got {list(extra.index.names)}")
+        clash = [c for c in extra.columns if c in self._df.columns]
+        if clash:
+            raise ValueError(f"column(s) {clash} exist in the panel already; rename them")
+        if len(extra) != len(self._df) or not extra.index.isin(self._df.index).all():
+            raise ValueError(f"columns cover {len(extra)} cells, the panel has {len(self._df)}: "
+                             "they must cover exactly the same (unit, time) cells")
+        new = object.__new__(PanelData)
+        new.__dict__.update(self.__dict__)
+        new._df = self._df.join(extra.reindex(self._df.index))
+        return new
+
     def weights_matrix(self, graph):
         """W as CSR aligned to :attr:`units` (error listing mismatched ids)."""
         from .weights import to_sparse
@@ -162,3 +186,8 @@ class PanelData:
     def __repr__(self) -> str:
         return (f"PanelData(N={self.N} {self.unit}s, T={self.T} {self.time}s "
                 f"{self.times[0]}–{self.times[-1]}, columns={list(self._df.columns)})")
+
+
+def as_panel(data, *, unit: str = "province", time: str = "year", units: str = "auto") -> PanelData:
+    """``data`` itself when it is a :class:`PanelData` (built once, reused), else ``PanelData(data, …)``."""
+    return data if isinstance(data, PanelData) else PanelData(data, unit=unit, time=time, units=units)

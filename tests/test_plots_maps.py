@@ -126,8 +126,11 @@ def test_classify_schemes_and_errors():
 def test_moran_scatter_contents(panel):
     w = sc.weights.contiguity()
     v = panel[panel.year == 2017].set_index("province")["D"]
-    ax = charts.moran_scatter(v, w, permutations=199, seed=0, unit_labels=True, lang="en")
     res = ac.lisa(v, w, permutations=199, seed=0)
+    ax = charts.moran_scatter(res, w, unit_labels=True, lang="en")
+    with pytest.warns(sc.exceptions.SpatialCCDDeprecationWarning, match="re-runs the LISA"):
+        old = charts.moran_scatter(v, w, permutations=199, seed=0)  # the 0.1 form, same picture
+    assert old.get_title() == ax.get_title()
     moran_i = ac.moran(v, w, permutations=0)["I"]
     points = sum(len(c.get_offsets()) for c in ax.collections)
     assert points == 31
@@ -154,8 +157,7 @@ def test_language_auto_and_override(monkeypatch, panel):
                   permutations=99, seed=0)
     ax = maps.lisa_map(res)  # auto → Chinese because a "CJK font" is reported
     assert legend_texts(ax.get_legend())[0] == "高-高集聚"
-    ax = charts.moran_scatter(res["value"], sc.weights.contiguity(), permutations=99, seed=0,
-                              unit_labels=True)
+    ax = charts.moran_scatter(res, unit_labels=True)
     assert ax.get_xlabel() == "标准化值" and "北京" in {t.get_text() for t in ax.texts}
     monkeypatch.setattr(style, "find_cjk_font", lambda: None)
     with pytest.warns(UserWarning, match="no CJK font"):

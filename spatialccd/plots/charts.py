@@ -6,14 +6,13 @@ Perspectives on GIS*, 111–125.
 """
 from __future__ import annotations
 
-from typing import Literal
-
 import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
 from libpysal.graph import Graph
 from matplotlib.axes import Axes
 
+from .._compat import deprecated
 from ..autocorrelation import CLUSTERS, lisa
 from ..geo import province_table
 from .style import LISA_COLOURS, label, resolve_lang, text_style
@@ -28,29 +27,45 @@ def _unit_names(ids: pd.Index, lang: str) -> list[str]:
     return [str(i) for i in ids]
 
 
-def moran_scatter(values: pd.Series | np.ndarray, w: Graph, *, ax: Axes | None = None,
-                  permutations: int = 999, seed: int | None = None, alpha: float = 0.05,
-                  adjust: Literal["fdr", "bonferroni"] | None = None,
-                  inference: Literal["permutation", "analytical"] = "permutation",
+def moran_scatter(result: pd.DataFrame, w: Graph | None = None, *, ax: Axes | None = None,
                   highlight: bool = True, unit_labels: bool = False, title: str | None = None,
-                  lang: str | None = None) -> Axes:
-    """Moran scatter plot: standardised value s against its spatial lag Ws.
+                  lang: str | None = None, **lisa_options) -> Axes:
+    """Moran scatter plot of a LISA result: standardised value s against its spatial lag Ws.
 
-    Dashed lines at 0 split the quadrants HH (upper right), LH (upper left), LL, HL.
-    The line through the origin has the least-squares slope b = s'Ws / s's =
-    I · S0 / n, which equals Moran's I for row-standardised W without isolated
-    units (the title gives I itself).  With ``highlight`` units whose LISA is
-    significant (:func:`spatialccd.lisa` with ``alpha``, ``adjust``, ``inference``,
-    ``permutations``, ``seed``) are drawn in their cluster colour, the others grey,
-    isolated units white; ``unit_labels=True`` writes province names (Chinese short
-    names when ``lang`` resolves to Chinese).  Returns the Axes.
+    ``result`` is the frame of :func:`spatialccd.lisa` (one year of
+    :func:`spatialccd.lisa_by_year`): the plot draws its ``z`` and ``lag_z`` and
+    colours units by its ``cluster`` — the same inference (permutations, ``alpha``,
+    ``adjust``) as the LISA table and maps, never re-run here.  Dashed lines at 0
+    split the quadrants HH (upper right), LH (upper left), LL, HL.  The line through
+    the origin has the least-squares slope b = s'Ws / s's = I · S0 / n, which equals
+    Moran's I for row-standardised W without isolated units; the title gives
+    I = Σ I_i / S0 with S0 = Σ w_ij from ``w`` (when given) or, for row-standardised W,
+    the number of units with neighbours.  With ``highlight`` significant units are
+    drawn in their cluster colour, the others grey, isolated units white;
+    ``unit_labels=True`` writes province names (Chinese short names when ``lang``
+    resolves to Chinese).  Returns the Axes.
+
+    The 0.1 form ``moran_scatter(values, w, permutations=…, seed=…)`` still works (it
+    runs :func:`spatialccd.lisa` with ``lisa_options``) and is deprecated.
     """
     lang = resolve_lang(lang)
-    res = lisa(values, w, permutations=permutations if inference == "permutation" else 0, seed=seed,
-               alpha=alpha, adjust=adjust, inference=inference)
+    if isinstance(result, pd.DataFrame) and {"z", "lag_z", "I", "cluster"} <= set(result.columns):
+        if lisa_options:
+            raise TypeError(f"moran_scatter of a LISA result takes no LISA options; got {sorted(lisa_options)}")
+        res = result
+    else:
+        deprecated("moran_scatter(values, w, ...) re-runs the LISA permutations; pass the result of "
+                   "spatialccd.lisa(values, w, ...) instead", stacklevel=3)
+        if w is None:
+            raise TypeError("moran_scatter(values, w, ...) needs the weights w")
+        inference = lisa_options.pop("inference", "permutation")
+        permutations = lisa_options.pop("permutations", 999)
+        res = lisa(result, w, permutations=permutations if inference == "permutation" else 0,
+                   inference=inference, **lisa_options)
     s, lag = res["z"].to_numpy(), res["lag_z"].to_numpy()
     slope = float(s @ lag / (s @ s))
-    moran_i = float(res["I"].sum() / w.sparse.sum())
+    s0 = float(w.sparse.sum()) if w is not None else float((res["n_neighbours"] > 0).sum())
+    moran_i = float(res["I"].sum() / s0)
     cats = res["cluster"].astype(str) if highlight else pd.Series("not significant", index=res.index)
     with text_style(lang):
         if ax is None:

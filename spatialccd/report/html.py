@@ -21,9 +21,10 @@ from pathlib import Path
 
 import jinja2
 
-from .. import __version__
+from .._version import __version__
 from ..geo import MAP_DISCLAIMER
 from ..io import write_text
+from .messages import message
 from .tables import Table
 
 __all__ = ["Figure", "Section", "render_report", "write_report"]
@@ -83,25 +84,25 @@ def _environment() -> jinja2.Environment:
                               trim_blocks=True, lstrip_blocks=True)
 
 
-def render_report(*, title: str, sections: Sequence[Section], settings: str, simulated: bool,
-                  log: Sequence[str] = (), generated: _dt.datetime | None = None) -> str:
+def render_report(*, title: str, sections: Sequence[Section], settings: str, simulated_note: str | None = None,
+                  log: Sequence[str] = (), generated: _dt.datetime | None = None, lang: str = "en") -> str:
     """The report as an HTML string.
 
     ``settings`` is the study specification as text (shown verbatim, escaped);
-    ``simulated=True`` adds the simulated-data notice at the top and in the
-    footer; ``log`` lists the steps run.
+    ``simulated_note`` (the data's notice, e.g. ``spatialccd.datasets.SIMULATED_NOTE``)
+    is shown at the top and in the footer; ``log`` lists the steps run; ``lang``
+    is the language of the page furniture.
     """
     ids = [s.id for s in sections]
     dup = sorted({i for i in ids if ids.count(i) > 1})
     if dup:
         raise ValueError(f"duplicated section ids: {dup}")
-    from ..datasets import SIMULATED_NOTE
-
     stamp = (generated or _dt.datetime.now(_dt.timezone.utc)).strftime("%Y-%m-%d %H:%M UTC")
+    words = {k: message(k, lang) for k in ("s_settings", "s_log", "s_contents")}
     return _environment().get_template("report.html").render(
-        title=title, sections=list(sections), settings=settings, simulated=simulated,
-        simulated_note=SIMULATED_NOTE, map_disclaimer=MAP_DISCLAIMER, version=__version__,
-        generated=stamp, log=list(log))
+        title=title, sections=list(sections), settings=settings, simulated=simulated_note is not None,
+        simulated_note=simulated_note or "", map_disclaimer=MAP_DISCLAIMER, version=__version__,
+        generated=stamp, log=list(log), lang=lang, words=words)
 
 
 def write_report(path: str | PathLike, **kwargs) -> Path:

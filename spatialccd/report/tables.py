@@ -36,22 +36,10 @@ import numpy as np
 import pandas as pd
 from markupsafe import Markup, escape
 
+from .._format import STAR_NOTE, latex_escape as _latex_escape, stars
 from ..io import write_csv, write_excel
 
 __all__ = ["Table", "regression_table", "moran_table", "ccd_table", "stars", "write_tables"]
-
-#: p-value thresholds of the significance stars (Stata/esttab convention).
-STAR_LEVELS: tuple[tuple[float, str], ...] = ((0.01, "***"), (0.05, "**"), (0.10, "*"))
-STAR_NOTE = "* p < 0.10, ** p < 0.05, *** p < 0.01"
-
-_LATEX_SPECIAL = {"\\": r"\textbackslash{}", "&": r"\&", "%": r"\%", "$": r"\$", "#": r"\#",
-                  "_": r"\_", "{": r"\{", "}": r"\}", "~": r"\textasciitilde{}", "^": r"\textasciicircum{}"}
-_LATEX_RE = re.compile("|".join(re.escape(k) for k in _LATEX_SPECIAL))
-
-
-def _latex_escape(text: str) -> str:
-    return _LATEX_RE.sub(lambda m: _LATEX_SPECIAL[m.group()], text)
-
 
 _NUMERIC_CELL = re.compile(r"^[(\[]?[-+−]?(\d|\.\d)")
 
@@ -59,13 +47,6 @@ _NUMERIC_CELL = re.compile(r"^[(\[]?[-+−]?(\d|\.\d)")
 def _is_text(cell: str) -> bool:
     """Cells that are words (grades, cluster labels), aligned left; numbers and ``(0.12)`` align right."""
     return bool(cell) and not _NUMERIC_CELL.match(cell)
-
-
-def stars(p: float) -> str:
-    """Significance stars for a p-value: ``***`` p < 0.01, ``**`` p < 0.05, ``*`` p < 0.10."""
-    if p is None or not np.isfinite(p):
-        return ""
-    return next((s for level, s in STAR_LEVELS if p < level), "")
 
 
 def _slug(text: str) -> str:
@@ -249,7 +230,7 @@ def _coef_cells(est: float, se: float, p: float, *, digits: int) -> tuple[str, s
 def regression_table(models: Mapping[str, object] | Sequence[object], *, name: str = "regression",
                      title: str = "", statistic: str = "se", digits: int = 3,
                      spatial: Sequence[str] = ("rho", "lambda"),
-                     impacts: Mapping[str, pd.DataFrame] | None = None,
+                     impacts: Mapping[str, object] | None = None,
                      extra_rows: Mapping[str, Sequence[str]] | None = None,
                      labels: Mapping[str, str] | None = None) -> Table:
     """Models side by side in the esttab / ``etable`` layout.
@@ -267,16 +248,15 @@ def regression_table(models: Mapping[str, object] | Sequence[object], *, name: s
         terms named ``W_<x>`` form the *W × regressors* block, the rest the
         *Coefficients* block.
     impacts :
-        Per model title, a frame with index = regressor and columns
-        ``direct, direct_se, direct_p, indirect, …, total_p`` (as returned by
-        ``results.impacts()``); adds the three effect blocks.
+        Per model title, the :class:`~spatialccd.models.Impacts` of ``results.impacts()``;
+        adds the three effect blocks.
     extra_rows :
         Rows appended verbatim, e.g. ``{"Fixed effects": ["two-way", "two-way"]}``.
     labels :
         Display names for terms (``{"lngdp": "ln GDP per capita"}``).
 
     Cells read ``0.123***`` with ``(0.045)`` beneath; stars from the model's
-    p-values (:data:`STAR_LEVELS`).  The notes state what is in parentheses.
+    p-values (:data:`spatialccd._format.STAR_LEVELS`).  The notes state what is in parentheses.
     """
     if statistic not in ("se", "t"):
         raise ValueError(f"statistic must be 'se' or 't', got {statistic!r}")
@@ -327,17 +307,18 @@ def regression_table(models: Mapping[str, object] | Sequence[object], *, name: s
 
     for key, block in _EFFECTS:
         regs: list[str] = []
-        for frame in impacts.values():
-            regs += [r for r in frame.index if r not in regs]
+        for imp in impacts.values():
+            regs += [r for r in imp.names if r not in regs]
         for reg in regs:
             est_row, aux_row = [], []
             for title in titles:
-                frame = impacts.get(title)
-                if frame is None or reg not in frame.index:
+                imp = impacts.get(title)
+                if imp is None or reg not in imp.names:
                     est_row.append("")
                     aux_row.append("")
                     continue
-                est, se, p = (float(frame.at[reg, c]) for c in (key, f"{key}_se", f"{key}_p"))
+                eff = imp.effect(key)
+                est, se, p = (float(eff.at[reg, c]) for c in ("estimate", "se", "pvalue"))
                 e, a = _coef_cells(est, se if statistic == "se" else est / se, p, digits=digits)
                 est_row.append(e)
                 aux_row.append(a)
@@ -413,14 +394,16 @@ def ccd_table(data: pd.DataFrame, *, value: str = "D", grade: str | None = None,
     missing = [c for c in cols if c not in data.columns]
     if missing:
         raise ValueError(f"ccd_table: column(s) {missing} not found; columns are {list(data.columns)}")
-    from ..panel import PanelData
-
-    panel = PanelData(data[cols], unit=unit, time=time)
-    if not panel.is_province:
-        raise ValueError(f"ccd_table: the units in {unit!r} are not provinces")
-    wide = panel.frame_[value].unstack(time)
-    first, last = panel.times[0], panel.times[-1]
     table = province_table()
+    frame = data[cols].set_index([time, unit]).sort_index()
+    if frame.index.duplicated().any():
+        raise ValueError(f"ccd_table: duplicated ({unit}, {time}) rows")
+    if not frame.index.get_level_values(unit).isin(table.index).all():
+        raise ValueError(f"ccd_table: the units in {unit!r} are not provinces (use Table.from_frame for other units)")
+    wide = frame[value].unstack(time)
+    if wide.isna().any().any():
+        raise ValueError(f"ccd_table: {value!r} is missing for some ({unit}, {time}) cells")
+    first, last = wide.columns[0], wide.columns[-1]
     label = {"en": table["name_en"], "zh": table["short_zh"], "code": table.index.to_series()}[names]
     regions = table.loc[wide.index, "region4"]
     mean_word = "均值" if names == "zh" else "mean"
@@ -432,14 +415,19 @@ def ccd_table(data: pd.DataFrame, *, value: str = "D", grade: str | None = None,
         for code in members:
             row = wide.loc[code].tolist()
             if grade:
-                g = panel.frame_[grade]
+                g = frame[grade]
                 row += [g.loc[(first, code)], g.loc[(last, code)]]
             rows.append(row)
             index.append((region, label[code]))
         rows.append(wide.loc[members].mean().tolist() + (["", ""] if grade else []))
         index.append((region, f"{region} {mean_word}"))
     rows.append(wide.mean().tolist() + (["", ""] if grade else []))
-    index.append(("National", "全国均值" if names == "zh" else "National mean"))
+    national = len(wide) == len(table)   # all 31 provinces: the mean is the national one
+    if names == "zh":
+        index.append(("全国" if national else "合计", "全国均值" if national else f"{len(wide)} 个省份均值"))
+    else:
+        index.append(("National" if national else "All", "National mean" if national else
+                      f"Mean of the {len(wide)} provinces"))
     columns = [str(t) for t in wide.columns] + ([f"Grade {first}", f"Grade {last}"] if grade else [])
     frame = pd.DataFrame(rows, columns=columns, index=pd.MultiIndex.from_tuples(index))
     return Table(frame=frame, name=name, title=title, digits=digits,

@@ -1,0 +1,216 @@
+"""Report sections built from result objects: one function per analysis → :class:`~.html.Section`.
+
+Each function reads a result object (and the settings it was computed with)
+and returns a Section with its tables, prose and figures; nothing here runs an
+estimator or a permutation test.  Strings come from :mod:`.messages` in the
+report's language.  The study (:mod:`spatialccd.study`) calls these in order.
+"""
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+
+import pandas as pd
+
+from .._format import STAR_NOTE
+from ..geo import province_table
+from .figures import trend_chart
+from .html import Figure, Section
+from .messages import message
+from .recommendation import recommendation
+from .tables import Table, ccd_table, moran_table, regression_table
+
+__all__ = ["ReportOptions", "data_section", "evaluation_section", "coordination_section", "obstacle_section",
+           "weights_section", "moran_section", "lisa_section", "dagum_section", "kde_section", "tests_section",
+           "sdm_section", "unit_labels"]
+
+
+@dataclass(frozen=True)
+class ReportOptions:
+    """How sections are written: ``lang`` ("en"/"zh"), province labels ``names`` ("en", "zh", "code"),
+    ``digits`` of numbers in tables, and the unit and time column names."""
+
+    lang: str = "en"
+    names: str = "en"
+    digits: int = 3
+    unit: str = "province"
+    time: str = "year"
+
+    def m(self, key: str, **fields) -> str:
+        return message(key, self.lang, **fields)
+
+
+def unit_labels(codes: Sequence, names: str) -> list[str]:
+    """Province codes as English names, short Chinese names or codes; other labels unchanged."""
+    table = province_table()
+    column = {"en": "name_en", "zh": "short_zh"}.get(names)
+    return [table.at[c, column] if column and c in table.index else str(c) for c in codes]
+
+
+def _figure(fig, *, name: str, title: str) -> Figure:
+    return Figure.from_matplotlib(fig, name=name, title=title)
+
+
+def data_section(frame: pd.DataFrame, *, n: int, t: int, times: Sequence, origin: str, simulated_note: str | None,
+                 system: pd.DataFrame | None, opts: ReportOptions) -> Section:
+    """Descriptive statistics of the analysed panel (``frame`` indexed by (time, unit))."""
+    numeric = [c for c in frame.columns if pd.api.types.is_numeric_dtype(frame[c])]
+    desc = frame[numeric].describe().T[["count", "mean", "std", "min", "max"]]
+    desc["count"] = desc["count"].astype(int)
+    if system is not None:
+        desc = desc.join(system[["subsystem", "direction", "unit"]], how="left")
+        desc["direction"] = desc["direction"].map({1: "+", -1: "−"})
+    desc.index.name = "variable"
+    table = Table.from_frame(desc, name="descriptives", title=opts.m("t_descriptives"), digits=opts.digits)
+    paras = [opts.m("p_data", origin=origin, n=n, t=t, first=times[0], last=times[-1], nt=n * t)]
+    if simulated_note:
+        paras.append(simulated_note)
+    return Section(id="data", title=opts.m("s_data"), paragraphs=tuple(paras), tables=(table,))
+
+
+def evaluation_section(evaluation, *, standardise: str, weighting: str, opts: ReportOptions) -> Section:
+    """Indicator weights and the national mean subsystem scores of an :class:`~spatialccd.Evaluation`."""
+    weights = evaluation.weights.copy()
+    weights["direction"] = weights["direction"].map({1: "+", -1: "−"})
+    if weights["criterion"].isna().all():
+        weights = weights.drop(columns="criterion")
+    t1 = Table.from_frame(weights, name="weights", digits=4, title=opts.m("t_weights", weighting=weighting))
+    scores = evaluation.scores.groupby(level=0).mean()
+    t2 = Table.from_frame(scores, name="scores", digits=4, title=opts.m("t_scores"))
+    pooled = opts.m("per_year" if evaluation.per_year else "pooled")
+    return Section(id="evaluation", title=opts.m("s_evaluation"), tables=(t1, t2),
+                   paragraphs=(opts.m("p_evaluation", standardise=standardise, weighting=weighting, pooled=pooled),))
+
+
+def coordination_section(table: pd.DataFrame, national: pd.DataFrame, means, *, scheme, method: str,
+                         subsystems: Sequence[str], grade_maps: Figure | None, opts: ReportOptions) -> Section:
+    """C, T, D by unit and year (``table``, long), the national mean and grade (``national``), the
+    regional mean trend (``means``: :class:`~spatialccd.RegionalMeans`) and optional grade maps."""
+    grade_col = "grade_zh" if opts.lang == "zh" and "grade_zh" in table else "grade"
+    provinces = table[opts.unit].isin(province_table().index).all()
+    tables = [Table.from_frame(national, name="ccd_national", digits=opts.digits, title=opts.m("t_ccd_national"))]
+    if provinces:
+        tables.append(ccd_table(table, value="D", grade=grade_col, unit=opts.unit, time=opts.time,
+                                names=opts.names, digits=opts.digits))
+    else:
+        wide = table.pivot(index=opts.unit, columns=opts.time, values="D")
+        wide.columns = [str(c) for c in wide.columns]
+        tables.append(Table.from_frame(wide, name="ccd", digits=opts.digits, title=opts.m("t_ccd_units")))
+    figures = [_figure(trend_chart(means.levels, ylabel=opts.m("mean_d")), name="ccd_trend",
+                       title=opts.m("f_ccd_trend"))]
+    if grade_maps is not None:
+        figures.append(grade_maps)
+    levels = opts.m("ten_level" if scheme == "ten" else "three_level")
+    return Section(id="coordination", title=opts.m("s_coordination"), tables=tuple(tables), figures=tuple(figures),
+                   paragraphs=(opts.m("p_coordination", subsystems=", ".join(subsystems), method=method,
+                                      levels=levels),))
+
+
+def obstacle_section(by_year: pd.DataFrame, top: pd.DataFrame, *, level: str, n_top: int,
+                     opts: ReportOptions) -> Section:
+    """Obstacle degrees (%) by year and the top indicators per subsystem."""
+    frame = by_year.T
+    frame.columns = [str(c) for c in frame.columns]
+    frame["Mean"] = by_year.mean()
+    frame.index.name = level
+    t1 = Table.from_frame(frame, name="obstacle", digits=2, title=opts.m("t_obstacle", level=level))
+    t2 = Table.from_frame(top, name="obstacle_top", digits=2, title=opts.m("t_obstacle_top", top=n_top))
+    return Section(id="obstacle", title=opts.m("s_obstacle"), tables=(t1, t2), paragraphs=(opts.m("p_obstacle"),))
+
+
+def weights_section(cardinalities: pd.Series, *, description: str, opts: ReportOptions) -> Section:
+    """Neighbour counts of the spatial weights used."""
+    card = cardinalities
+    return Section(id="weights", title=opts.m("s_weights"),
+                   paragraphs=(opts.m("p_weights", desc=description, n=len(card), min=int(card.min()),
+                                      mean=f"{card.mean():.2f}", max=int(card.max())),))
+
+
+def moran_section(moran: pd.DataFrame, *, column: str, permutations: int, seed: int, scatter: Figure | None,
+                  opts: ReportOptions) -> Section:
+    """Global Moran's I by year (the frame of :func:`spatialccd.moran_by_year`) and a Moran scatter."""
+    table = moran_table(moran, title=opts.m("t_moran", column=column))
+    return Section(id="moran", title=opts.m("s_moran"), tables=(table,),
+                   figures=(scatter,) if scatter is not None else (),
+                   paragraphs=(opts.m("p_moran", column=column, permutations=permutations, seed=seed),))
+
+
+def lisa_section(lisa: pd.DataFrame, *, column: str, permutations: int, seed: int, alpha: float, adjust,
+                 maps: Figure | None, opts: ReportOptions) -> Section:
+    """LISA cluster counts and clusters by unit and year (the frame of :func:`spatialccd.lisa_by_year`)."""
+    clusters = lisa["cluster"].astype(str).unstack(opts.time)
+    clusters.index = unit_labels(clusters.index, opts.names)
+    clusters.columns = [str(c) for c in clusters.columns]
+    counts = lisa["cluster"].groupby(level=0, observed=False).value_counts().unstack(0)
+    counts.columns = [str(c) for c in counts.columns]
+    counts.index.name = "cluster"
+    t1 = Table.from_frame(clusters.rename_axis(opts.unit), name="lisa_clusters", title=opts.m("t_lisa", column=column))
+    t2 = Table.from_frame(counts, name="lisa_counts", title=opts.m("t_lisa_counts"))
+    how = opts.m("no_adjust") if adjust is None else opts.m("adjust", method=adjust)
+    return Section(id="lisa", title=opts.m("s_lisa"), tables=(t2, t1), figures=(maps,) if maps is not None else (),
+                   paragraphs=(opts.m("p_lisa", column=column, permutations=permutations, seed=seed, alpha=alpha,
+                                      adjust=how),))
+
+
+def dagum_section(result, *, column: str, group: str, opts: ReportOptions) -> Section:
+    """The Dagum Gini decomposition table of a :class:`~spatialccd.DagumResult`."""
+    frame = result.table(lang=opts.lang, decimals=None)
+    frame.columns = [str(c) for c in frame.columns]
+    table = Table.from_frame(frame, name="dagum", digits=opts.digits, title=opts.m("t_dagum", column=column,
+                                                                                   group=group))
+    return Section(id="dagum", title=opts.m("s_dagum"), tables=(table,),
+                   paragraphs=(opts.m("p_dagum", column=column, group=group),))
+
+
+def kde_section(result, *, figure: Figure, group: str, opts: ReportOptions) -> Section:
+    """Peaks and tails by region of a :class:`~spatialccd.KDEResult`, with its figure."""
+    measures = {"peak_x": opts.m("peak_x"), "n_peaks": opts.m("n_peaks"), "right_tail": opts.m("right_tail")}
+    blocks = {label: result.summary.pivot(index=result.time, columns="region", values=key)
+              .reindex(columns=list(result.regions)).astype(object)  # keep peak counts integers
+              for key, label in measures.items()}
+    frame = pd.concat(blocks)
+    frame.columns = [str(c) for c in frame.columns]
+    table = Table.from_frame(frame, name="kde_summary", digits=opts.digits,
+                             title=opts.m("t_kde", column=result.column))
+    return Section(id="kde", title=opts.m("s_kde"), tables=(table,), figures=(figure,),
+                   paragraphs=(opts.m("p_kde", column=result.column, group=group),))
+
+
+def _spec_note(res, w_description: str, opts: ReportOptions) -> str:
+    return opts.m("model_spec", kind=res.kind.upper(), effects=res.effects, bias=str(res.bias_correction or "none"),
+                  convention=res.lag_convention, w=w_description)
+
+
+def tests_section(chain, comparison: Mapping[str, object], *, w_description: str, opts: ReportOptions) -> Section:
+    """The specification-test chain and the SAR/SEM/SDM comparison (the study's chosen specification)."""
+    tests = Table.from_frame(chain.publication_table(), name="specification_tests", digits=opts.digits,
+                             title=opts.m("t_tests"),
+                             notes=(STAR_NOTE + ".", *[f"{g}, {t.name}: {t.note}"
+                                                       for (g, _), t in chain.tests.items() if t.note]))
+    first = next(iter(comparison.values()))
+    compare = regression_table(dict(comparison), name="model_comparison", digits=opts.digits,
+                               title=opts.m("t_comparison", formula=chain.formula))
+    compare = Table(frame=compare.frame, name=compare.name, title=compare.title, digits=compare.digits,
+                    notes=compare.notes + (_spec_note(first, w_description, opts),))
+    return Section(id="tests", title=opts.m("s_tests"), tables=(tests, compare),
+                   paragraphs=(recommendation(chain, lang=opts.lang),))
+
+
+def sdm_section(res, impacts, *, n_draws: int, seed: int, w_description: str, recovery: pd.DataFrame | None,
+                opts: ReportOptions) -> Section:
+    """The estimated SDM with its direct/indirect/total effects (and, for the demo, true vs estimated)."""
+    title = f"SDM ({res.effects} FE)"
+    table = regression_table(
+        {title: res}, impacts={title: impacts}, name="sdm", digits=opts.digits,
+        title=opts.m("t_sdm", formula=res.formula),
+        extra_rows={opts.m("fixed_effects"): [res.effects], "N": [str(res.N)], "T": [str(res.T)],
+                    opts.m("bias_correction"): [str(res.bias_correction or "none")]})
+    table = Table(frame=table.frame, name=table.name, title=table.title, digits=table.digits,
+                  notes=table.notes + (_spec_note(res, w_description, opts),))
+    tables = [table]
+    paras = [opts.m("p_sdm", formula=res.formula, n_draws=n_draws, seed=seed)]
+    if recovery is not None:
+        tables.append(Table.from_frame(recovery, name="sdm_recovery", digits=3, title=opts.m("t_recovery"),
+                                       notes=(opts.m("n_recovery"),)))
+        paras.append(opts.m("p_recovery"))
+    return Section(id="sdm", title=opts.m("s_sdm"), tables=tuple(tables), paragraphs=tuple(paras))

@@ -1,0 +1,437 @@
+"""The analyses a study can run: for each, a function that computes its result object from the
+run context, and one that turns that result into a report section.
+
+Adding an analysis = a table in :data:`spatialccd.study.spec.SCHEMA`, an entry in
+:data:`STEPS` (compute + present), and a section function in
+:mod:`spatialccd.report.sections`.
+"""
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+import pandas as pd
+
+from ..exceptions import StudyError
+from ..report import sections as S
+
+__all__ = ["Step", "STEPS"]
+
+
+@dataclass(frozen=True)
+class Step:
+    """One analysis: ``compute(ctx) -> result`` and ``present(result, ctx, opts) -> Section``."""
+
+    compute: Callable
+    present: Callable
+
+
+# -- step results that are not already a result object of the analysis layer -------------------
+@dataclass(frozen=True)
+class DataStep:
+    origin: str
+    n: int
+    t: int
+    times: tuple
+
+
+@dataclass(frozen=True)
+class CoordinationStep:
+    table: pd.DataFrame = field(repr=False)    # unit, time, U…, C, T, D, grade …
+    national: pd.DataFrame = field(repr=False)
+    means: object = field(repr=False)          # RegionalMeans
+    map_years: tuple = ()
+
+
+@dataclass(frozen=True)
+class ObstacleStep:
+    by_year: pd.DataFrame = field(repr=False)
+    top: pd.DataFrame = field(repr=False)
+
+
+@dataclass(frozen=True)
+class WeightsStep:
+    description: str
+    cardinalities: pd.Series = field(repr=False)
+
+
+@dataclass(frozen=True)
+class MoranStep:
+    by_year: pd.DataFrame = field(repr=False)
+    column: str
+    scatter_year: object
+    scatter: pd.DataFrame | None = field(repr=False)   # the LISA of the scatter year (from the LISA step)
+
+
+@dataclass(frozen=True)
+class TestsStep:
+    chain: object = field(repr=False)
+    comparison: dict = field(repr=False)
+
+
+@dataclass(frozen=True)
+class ModelStep:
+    result: object = field(repr=False)
+    impacts: object = field(repr=False)
+    recovery: pd.DataFrame | None = field(repr=False)
+
+
+# -- compute -------------------------------------------------------------------------------------
+def _read_inputs(ctx) -> pd.DataFrame:
+    from ..io import read_long, read_nbs, read_wide
+
+    d = ctx.spec["data"]
+    unit, time = d["unit"], d["time"]
+    frames = []
+    files = ctx.study.input_files()
+    for p in files:
+        if not p.is_file():
+            raise StudyError(f"{ctx.source}: [data] file not found: {p}", table="data", key="path")
+        if d["format"] == "long":
+            frames.append(read_long(p, unit=unit, time=time, sheet=d["sheet"]))
+        elif d["format"] == "wide":
+            frames.append(read_wide(p, unit=unit, time=time, sheets=None if d["sheet"] is None else [d["sheet"]]))
+        else:
+            frames.append(read_nbs(p, unit=unit, time=time))
+            dropped = frames[-1].attrs.get("non_province_rows")
+            if dropped:
+                ctx.log(f"data: {p.name}: dropped rows that are not provinces: {dropped}")
+        ctx.log(f"data: read {p}")
+    merged = frames[0]
+    for p, f in zip(files[1:], frames[1:]):
+        clash = [c for c in f.columns if c in merged.columns and c not in (unit, time)]
+        if clash:
+            raise StudyError(f"{ctx.source}: [data] column(s) {clash} of {p.name} appear in an earlier file too",
+                             table="data", key="paths")
+        merged = merged.merge(f, on=[unit, time], how="outer")
+    return merged
+
+
+def compute_data(ctx) -> DataStep:
+    from ..panel import PanelData
+
+    d = ctx.spec["data"]
+    if d["demo"]:
+        from ..datasets import load_demo
+
+        frame, origin = load_demo(), "the bundled simulated demo panel (spatialccd.load_demo())"
+    else:
+        frame = _read_inputs(ctx)
+        origin = ", ".join(p.name for p in ctx.study.input_files())
+    if d["years"] is not None:
+        first, last = d["years"]
+        frame = frame[(frame[d["time"]] >= first) & (frame[d["time"]] <= last)]
+        if frame.empty:
+            raise StudyError(f"{ctx.source}: [data] years = {d['years']} selects no rows", table="data", key="years")
+    ctx.panel = PanelData(frame, unit=d["unit"], time=d["time"], units=d["units"])
+    p = ctx.panel
+    ctx.log(f"data: {origin}: {p.N} units × {p.T} years ({p.times[0]}–{p.times[-1]}), {len(p.columns)} columns")
+    return DataStep(origin=origin, n=p.N, t=p.T, times=tuple(p.times))
+
+
+def compute_evaluation(ctx):
+    from ..evaluation import evaluate
+
+    e = ctx.spec["evaluation"]
+    result = evaluate(ctx.panel, ctx.spec["indicators"], unit=ctx.panel.unit, time=ctx.panel.time,
+                      standardise=e["standardise"], shift=e["shift"], weighting=e["weighting"],
+                      per_year=e["per_year"])
+    clash = [c for c in result.scores.columns if c in ctx.panel.columns]
+    if clash:
+        raise StudyError(f"{ctx.source}: subsystem scores would overwrite data column(s) {clash}; rename the "
+                         "subsystems in [indicators]", table="indicators")
+    return result
+
+
+def compute_coordination(ctx) -> CoordinationStep:
+    from ..coordination import coordination_grade, coordination_table
+    from ..inequality import regional_means
+
+    c = ctx.spec["coordination"]
+    scores = ctx.results["evaluation"].scores
+    table = coordination_table(scores, alpha=c["alpha"], method=c["method"], scheme=c["scheme"])
+    unit, time = ctx.panel.unit, ctx.panel.time
+    derived = table.set_index([time, unit])
+    clash = [col for col in derived.columns if col in ctx.panel.columns]
+    if clash:
+        raise StudyError(f"{ctx.source}: coordination results would overwrite data column(s) {clash}; rename them",
+                         table="coordination")
+    ctx.panel = ctx.panel.with_columns(derived)
+    national_d = table.groupby(time)["D"].mean()
+    grades = coordination_grade(national_d, c["scheme"])
+    national = pd.DataFrame({"mean D": national_d, "grade": grades["grade"]})
+    if "grade_zh" in grades:
+        national["等级"] = grades["grade_zh"]
+    means = regional_means(table, "D", unit=unit, time=time) if _provinces(ctx) else \
+        regional_means(table, "D", unit=unit, time=time, group={u: "All" for u in ctx.panel.units})
+    times = list(ctx.panel.times)
+    years = c["map_years"] or sorted({times[0], times[len(times) // 2], times[-1]})
+    absent = [y for y in years if y not in times]
+    if absent:
+        raise StudyError(f"{ctx.source}: [coordination] map_years {absent} are not in the data",
+                         table="coordination", key="map_years")
+    return CoordinationStep(table=table, national=national, means=means, map_years=tuple(years))
+
+
+def compute_obstacle(ctx) -> ObstacleStep:
+    from ..obstacle import obstacle_summary
+
+    o, system = ctx.spec["obstacle"], ctx.spec["indicators"]
+    evaluation = ctx.results["evaluation"]
+    # subsystem obstacles only compare across subsystems (within one they are 100 % by construction)
+    within = "all" if o["level"] == "subsystem" else "subsystem"
+    alpha = ctx.spec.get("coordination", {}).get("alpha") if within == "all" else None
+    by_year = obstacle_summary(evaluation, level=o["level"], within=within, alpha=alpha) * 100
+    indicator_mean = obstacle_summary(evaluation, level="indicator").mean() * 100
+    order = {name: i for i, name in enumerate(system.subsystems)}
+    ranked = (pd.DataFrame({"subsystem": pd.Series(system.groups), "obstacle (%)": indicator_mean})
+              .sort_values(["subsystem", "obstacle (%)"], ascending=[True, False],
+                           key=lambda col: col.map(order) if col.name == "subsystem" else col))
+    top = ranked.groupby("subsystem", sort=False).head(o["top"])
+    top = top.assign(rank=top.groupby("subsystem", sort=False).cumcount() + 1)
+    top = top.reset_index(names="indicator").set_index(["subsystem", "rank"])[["indicator", "obstacle (%)"]]
+    return ObstacleStep(by_year=by_year, top=top)
+
+
+def _provinces(ctx) -> bool:
+    return bool(ctx.panel.is_province)
+
+
+def compute_weights(ctx) -> WeightsStep:
+    from .. import weights as W
+    from ..report.messages import message
+
+    if not _provinces(ctx):
+        raise StudyError(f"{ctx.source}: [weights] the built-in weights need province units in "
+                         f"{ctx.panel.unit!r}", table="weights", key="kind")
+    w, lang = ctx.spec["weights"], ctx.study.lang
+    if w["kind"] == "contiguity":
+        graph, desc = W.contiguity(), message("w_contiguity", lang)
+    elif w["kind"] == "knn":
+        graph, desc = W.knn(k=w["k"]), message("w_knn", lang, k=w["k"])
+    else:
+        graph = W.distance(power=w["power"], threshold=w["threshold"])
+        desc = message("w_distance", lang, power=w["power"])
+    units = list(ctx.panel.units)
+    ctx.graph = graph if len(units) == len(graph.unique_ids) else W.subset(graph, units)
+    card = pd.Series(ctx.graph.cardinalities).reindex(units)
+    ctx.log(f"weights: {desc}; {len(units)} units, {int((card > 0).sum())} with neighbours")
+    return WeightsStep(description=desc, cardinalities=card)
+
+
+def compute_moran(ctx) -> MoranStep:
+    from ..autocorrelation import lisa, moran_by_year
+
+    m = ctx.spec["moran"]
+    col = ctx.column("moran")
+    frame = moran_by_year(ctx.panel.frame_.reset_index(), col, ctx.graph, unit=ctx.panel.unit,
+                          time=ctx.panel.time, permutations=m["permutations"], seed=m["seed"])
+    last = ctx.panel.times[-1]
+    scatter = None
+    if "lisa" not in ctx.spec:   # with a [lisa] table the scatter takes the LISA step's result (same inference)
+        values = pd.Series(ctx.panel.matrix(col)[:, -1], index=ctx.panel.units)
+        scatter = lisa(values, ctx.graph, permutations=m["permutations"], seed=m["seed"])
+    return MoranStep(by_year=frame, column=col, scatter_year=last, scatter=scatter)
+
+
+def compute_lisa(ctx) -> pd.DataFrame:
+    from ..autocorrelation import lisa_by_year
+
+    s = ctx.spec["lisa"]
+    col = ctx.column("lisa")
+    times = list(ctx.panel.times)
+    years = s["years"] or times
+    absent = [y for y in years if y not in times]
+    if absent:
+        raise StudyError(f"{ctx.source}: [lisa] years {absent} are not in the data", table="lisa", key="years")
+    frame = ctx.panel.frame_.reset_index()
+    moran_year = times[-1]
+    keep = sorted(set(years) | ({moran_year} if "moran" in ctx.spec else set()))
+    return lisa_by_year(frame[frame[ctx.panel.time].isin(keep)], col, ctx.graph, unit=ctx.panel.unit,
+                        time=ctx.panel.time, permutations=s["permutations"], seed=s["seed"], alpha=s["alpha"],
+                        adjust=s["adjust"], progress=not ctx.quiet)
+
+
+def compute_dagum(ctx):
+    from ..inequality import dagum_gini
+
+    g = ctx.spec["dagum"]
+    return dagum_gini(ctx.panel.frame_.reset_index(), ctx.column("dagum"), group=g["group"], unit=ctx.panel.unit,
+                      time=ctx.panel.time, bootstrap=g["bootstrap"], seed=g["seed"], progress=not ctx.quiet)
+
+
+def compute_kde(ctx):
+    from ..dynamics import kernel_density
+
+    k = ctx.spec["kde"]
+    return kernel_density(ctx.panel.frame_.reset_index(), ctx.column("kde"), group=k["group"], unit=ctx.panel.unit,
+                          time=ctx.panel.time)
+
+
+def _model_options(ctx) -> dict:
+    """The study's chosen specification: [sdm] when present, else [tests]."""
+    s = ctx.spec.get("sdm") or ctx.spec["tests"]
+    return dict(effects=s["effects"], bias_correction=s.get("bias_correction"), lag_convention=s["lag_convention"])
+
+
+def compute_tests(ctx) -> TestsStep:
+    from ..models import specification_tests
+
+    s = ctx.spec["tests"]
+    chain = specification_tests(ctx.panel, s["formula"], ctx.graph, unit=ctx.panel.unit, time=ctx.panel.time,
+                                effects=s["effects"], lag_convention=s["lag_convention"], alpha=s["alpha"])
+    ctx.remember(chain.models.values())
+    opts = _model_options(ctx)
+    comparison = {kind.upper(): ctx.fit(kind, s["formula"], **opts) for kind in ("sar", "sem", "sdm")}
+    return TestsStep(chain=chain, comparison=comparison)
+
+
+def _recovery(res, impacts) -> pd.DataFrame | None:
+    """True demo parameters next to the estimates (None if the formula is not the demo's)."""
+    from scipy import stats
+
+    from ..datasets import demo_truth
+
+    truth = demo_truth()
+    if res.yname != truth["outcome"] or set(truth["regressors"]) - set(res.params.index):
+        return None
+    z = stats.norm.ppf(0.975)
+    rows = []
+    true = {"rho": truth["rho"], **truth["beta"], **{f"W_{k}": v for k, v in truth["theta"].items()}}
+    for term, value in true.items():
+        est, se = float(res.params[term]), float(res.bse[term])
+        rows.append((term, value, est, se, abs(est - value) <= z * se))
+    for kind in ("direct", "indirect", "total"):
+        block = impacts.effect(kind)
+        for reg, value in truth["effects"][kind].items():
+            est, lo, hi, se = (float(block.at[reg, c]) for c in ("estimate", "lower", "upper", "se"))
+            rows.append((f"{kind}: {reg}", value, est, se, lo <= value <= hi))
+    frame = pd.DataFrame(rows, columns=["parameter", "true", "estimate", "se", "covered"]).set_index("parameter")
+    frame["covered"] = frame["covered"].map({True: "yes", False: "no"})
+    return frame
+
+
+def compute_sdm(ctx) -> ModelStep:
+    s = ctx.spec["sdm"]
+    res = ctx.fit("sdm", s["formula"], **_model_options(ctx))
+    impacts = res.impacts(n_draws=s["n_draws"], seed=s["seed"])
+    return ModelStep(result=res, impacts=impacts, recovery=_recovery(res, impacts) if ctx.study.simulated else None)
+
+
+# -- present -------------------------------------------------------------------------------------
+def present_data(r: DataStep, run, opts):
+    from ..datasets import SIMULATED_NOTE
+
+    system = run.study.spec["indicators"].table() if "indicators" in run.study.spec else None
+    frame = run.panel.frame_[[c for c in run.panel.columns if c not in _derived(run)]]
+    return S.data_section(frame, n=r.n, t=r.t, times=r.times, origin=r.origin,
+                          simulated_note=SIMULATED_NOTE if run.study.simulated else None, system=system, opts=opts)
+
+
+def _derived(run) -> set:
+    c = run.results.get("coordination")
+    return set(c.table.columns) if c is not None else set()
+
+
+def present_evaluation(r, run, opts):
+    e = run.study.spec["evaluation"]
+    return S.evaluation_section(r, standardise=e["standardise"], weighting=e["weighting"], opts=opts)
+
+
+def present_coordination(r: CoordinationStep, run, opts):
+    c = run.study.spec["coordination"]
+    maps = None
+    if run.panel.is_province:
+        from ..coordination import GRADE_SCHEMES
+        from ..plots.maps import choropleth_by_year
+
+        scheme = GRADE_SCHEMES[c["scheme"]]
+        labels = scheme.labels_zh if opts.lang == "zh" and scheme.labels_zh else scheme.labels
+        fig = choropleth_by_year(r.table, "level", unit=opts.unit, time=opts.time, years=list(r.map_years),
+                                 scheme="user", bins=list(range(1, len(labels) + 1)), labels=list(labels),
+                                 cmap="RdYlGn", legend_title=S.message("s_coordination", opts.lang), lang=opts.lang)
+        maps = S.Figure.from_matplotlib(fig, name="ccd_maps", title=S.message(
+            "f_ccd_maps", opts.lang, years=", ".join(map(str, r.map_years))))
+    return S.coordination_section(r.table, r.national, r.means, scheme=c["scheme"], method=c["method"],
+                                  subsystems=run.study.spec["indicators"].subsystems, grade_maps=maps, opts=opts)
+
+
+def present_obstacle(r: ObstacleStep, run, opts):
+    o = run.study.spec["obstacle"]
+    return S.obstacle_section(r.by_year, r.top, level=o["level"], n_top=o["top"], opts=opts)
+
+
+def present_weights(r: WeightsStep, run, opts):
+    return S.weights_section(r.cardinalities, description=r.description, opts=opts)
+
+
+def _year_of(lisa_frame: pd.DataFrame, year) -> pd.DataFrame:
+    return lisa_frame.xs(year, level=0)
+
+
+def present_moran(r: MoranStep, run, opts):
+    from ..plots.charts import moran_scatter
+
+    m = run.study.spec["moran"]
+    result = r.scatter if r.scatter is not None else _year_of(run.results["lisa"], r.scatter_year)
+    ax = moran_scatter(result, run.graph, lang=opts.lang, title=f"{r.column}, {r.scatter_year}")
+    fig = S.Figure.from_matplotlib(ax.figure, name="moran_scatter", title=S.message(
+        "f_scatter", opts.lang, column=r.column, year=r.scatter_year))
+    return S.moran_section(r.by_year, column=r.column, permutations=m["permutations"], seed=m["seed"], scatter=fig,
+                           opts=opts)
+
+
+def present_lisa(r: pd.DataFrame, run, opts):
+    s = run.study.spec["lisa"]
+    years = s["years"] or list(run.panel.times)
+    shown = r[r.index.get_level_values(0).isin(years)]
+    maps = None
+    if run.panel.is_province:
+        from ..plots.maps import lisa_maps_by_year
+
+        maps = S.Figure.from_matplotlib(lisa_maps_by_year(shown, years=years, lang=opts.lang), name="lisa_maps",
+                                        title=S.message("f_lisa_maps", opts.lang, column=s["column"],
+                                                        years=", ".join(map(str, years))))
+    return S.lisa_section(shown, column=s["column"], permutations=s["permutations"], seed=s["seed"],
+                          alpha=s["alpha"], adjust=s["adjust"], maps=maps, opts=opts)
+
+
+def present_dagum(r, run, opts):
+    g = run.study.spec["dagum"]
+    return S.dagum_section(r, column=g["column"], group=g["group"], opts=opts)
+
+
+def present_kde(r, run, opts):
+    k = run.study.spec["kde"]
+    fig = S.Figure.from_matplotlib(r.plot(kind=k["kind"]), name="kde",
+                                   title=S.message("f_kde", opts.lang, column=r.column))
+    return S.kde_section(r, figure=fig, group=k["group"], opts=opts)
+
+
+def present_tests(r: TestsStep, run, opts):
+    return S.tests_section(r.chain, r.comparison, w_description=run.results["weights"].description, opts=opts)
+
+
+def present_sdm(r: ModelStep, run, opts):
+    s = run.study.spec["sdm"]
+    return S.sdm_section(r.result, r.impacts, n_draws=s["n_draws"], seed=s["seed"],
+                         w_description=run.results["weights"].description, recovery=r.recovery, opts=opts)
+
+
+#: Every analysis in the order it runs and is reported (keys are the study-file tables).
+STEPS: dict[str, Step] = {
+    "data": Step(compute_data, present_data),
+    "evaluation": Step(compute_evaluation, present_evaluation),
+    "coordination": Step(compute_coordination, present_coordination),
+    "obstacle": Step(compute_obstacle, present_obstacle),
+    "weights": Step(compute_weights, present_weights),
+    "lisa": Step(compute_lisa, present_lisa),
+    "moran": Step(compute_moran, present_moran),
+    "dagum": Step(compute_dagum, present_dagum),
+    "kde": Step(compute_kde, present_kde),
+    "tests": Step(compute_tests, present_tests),
+    "sdm": Step(compute_sdm, present_sdm),
+}
+#: The order of the report's sections (LISA runs before Moran so that the scatter reuses its inference).
+SECTION_ORDER = ("data", "evaluation", "coordination", "obstacle", "weights", "moran", "lisa", "dagum", "kde",
+                 "tests", "sdm")
