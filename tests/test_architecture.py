@@ -102,8 +102,7 @@ def test_no_import_cycles():
 
 def test_report_reads_results_only():
     for target, where, _ in package_imports()["report"]:
-        assert target not in ("panel", "datasets", "study", "io") or (target == "io" and "tables.py" in where), \
-            f"{where} imports {target}"
+        assert target not in ("panel", "datasets", "study"), f"{where} imports {target}"
 
 
 @pytest.fixture(scope="module")

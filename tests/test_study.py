@@ -17,7 +17,7 @@ from spatialccd.datasets import demo_study_path
 from spatialccd.study import Study
 
 EXPECTED_SECTIONS = ["data", "evaluation", "coordination", "obstacle", "weights", "moran", "lisa", "dagum", "kde",
-                     "tests", "sdm", "settings", "run-log"]
+                     "tests", "sdm", "figure-index", "settings", "run-log"]
 
 
 class _Collector(HTMLParser):
@@ -75,7 +75,11 @@ def test_demo_report_is_complete_html(demo_run):
     embedded = [base64.b64decode(src.split(",", 1)[1]) for src in parser.images]
     assert all(src.startswith("data:image/png;base64,") for src in parser.images)
     assert len(embedded) == len(result.figures)
-    assert set(result.figures) == {"ccd_trend", "ccd_maps", "moran_scatter", "lisa_maps", "kde"}
+    assert set(result.figures) == {"ccd_trend", "ccd_maps", "moran_trend", "moran_scatter", "lisa_maps",
+                                   "dagum_trends", "kde", "effects"}
+    assert len(embedded) >= 8  # issue 17: the figures papers print
+    for fig in result.figures.values():   # the figure index links every figure
+        assert f"fig-{fig.name}" in parser.links
     for fig in result.figures.values():
         assert (result.output / "figures" / f"{fig.name}.png").read_bytes() in embedded
     # every table appears
@@ -117,6 +121,24 @@ def test_demo_study_results_are_sensible(demo_run):
     # the SDM recovers the simulated β within 3 standard errors
     for k, b in truth["beta"].items():
         assert abs(recovery.loc[k, "estimate"] - b) < 3 * recovery.loc[k, "se"], k
+
+
+def test_scatter_uses_the_lisa_inference(demo_run):
+    """Issue 17: the Moran scatter colours exactly the LISA step's significant units (one inference)."""
+    _study, result = demo_run
+    lisa = result.results["lisa"]
+    last = result.results["moran"].scatter_year
+    assert result.results["moran"].scatter is None   # taken from the LISA step, not re-run
+    assert last in set(lisa.index.get_level_values(0))
+
+
+def test_model_comparison_uses_the_study_specification(demo_run):
+    _study, result = demo_run
+    comparison = result.results["tests"].comparison
+    assert {m.bias_correction for m in comparison.values()} == {"lee-yu"}
+    assert comparison["SDM"] is result.results["sdm"].result
+    note = result.tables["model_comparison"].notes[-1]
+    assert "bias correction = lee-yu" in note and "effects = twoways" in note
 
 
 def test_output_folder_is_not_silently_overwritten(demo_run, tmp_path):

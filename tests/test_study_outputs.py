@@ -12,7 +12,7 @@ import pytest
 
 import spatialccd as sc
 from spatialccd.cli import main
-from spatialccd.report.messages import MESSAGES
+from spatialccd.messages import MESSAGES
 from spatialccd.study import Study
 from spatialccd.study import outputs as O
 

@@ -13,11 +13,12 @@ from libpysal.graph import Graph
 from matplotlib.axes import Axes
 
 from .._compat import deprecated
+from ..messages import message
 from ..autocorrelation import CLUSTERS, lisa
 from ..geo import province_table
 from .style import LISA_COLOURS, label, resolve_lang, text_style
 
-__all__ = ["moran_scatter"]
+__all__ = ["moran_scatter", "moran_trend", "effects_plot"]
 
 
 def _unit_names(ids: pd.Index, lang: str) -> list[str]:
@@ -91,3 +92,55 @@ def moran_scatter(result: pd.DataFrame, w: Graph | None = None, *, ax: Axes | No
         ax.set_title(title or f"{label('moran', lang)} = {moran_i:.4f}")
         ax.legend(fontsize="small", loc="best")
     return ax
+
+
+def moran_trend(moran: pd.DataFrame, *, pvalue: str = "p_perm_two_sided", alpha: float = 0.05,
+                lang: str | None = None) -> plt.Figure:
+    """Global Moran's I by year (the frame of :func:`spatialccd.moran_by_year`), with E[I] and the years
+    whose ``pvalue`` column is below ``alpha`` drawn as filled markers (open markers: not significant).
+    Falls back to ``p_rand_two_sided`` when the frame has no permutation p-values.  Returns the Figure."""
+    lang = resolve_lang(lang)
+    col = pvalue if pvalue in moran.columns else "p_rand_two_sided"
+    sig = (moran[col] < alpha).to_numpy()
+    with text_style(lang):
+        fig, ax = plt.subplots(figsize=(6.5, 3.8))
+        x, y = list(moran.index), moran["I"].to_numpy()
+        ax.plot(x, y, color="#1f4e79", lw=1.5)
+        ax.scatter([a for a, s in zip(x, sig) if s], y[sig], color="#1f4e79", zorder=3,
+                   label=message("significant_at", lang, alpha=alpha))
+        ax.scatter([a for a, s in zip(x, sig) if not s], y[~sig], facecolor="white", edgecolor="#1f4e79",
+                   zorder=3, label=message("not_significant", lang))
+        ax.plot(x, moran["E_I"], color="0.5", ls="--", lw=1, label="E[I]")
+        ax.set_ylabel(label("moran", lang))
+        ax.grid(alpha=0.3)
+        if all(float(v).is_integer() for v in x):
+            ax.set_xticks(x)
+            ax.tick_params(axis="x", labelrotation=45)
+        ax.legend(frameon=False, fontsize=8)
+        fig.tight_layout()
+    return fig
+
+
+def effects_plot(impacts, *, labels: dict | None = None, lang: str | None = None) -> plt.Figure:
+    """Direct, indirect and total effects with their confidence intervals (an
+    :class:`~spatialccd.models.Impacts`): one panel per effect, one row per regressor, the interval of the
+    impacts' own inference (simulation percentiles or delta-method normal).  Returns the Figure."""
+    lang = resolve_lang(lang)
+    names = list(impacts.names)
+    shown = [(labels or {}).get(n, n) for n in names]
+    with text_style(lang):
+        fig, axes = plt.subplots(1, 3, figsize=(10, 0.45 * len(names) + 1.6), sharey=True)
+        for ax, kind in zip(axes, ("direct", "indirect", "total")):
+            block = impacts.effect(kind)
+            pos = np.arange(len(names))[::-1]
+            est = block["estimate"].to_numpy()
+            err = np.vstack([est - block["lower"].to_numpy(), block["upper"].to_numpy() - est])
+            ax.errorbar(est, pos, xerr=err, fmt="o", color="#1f4e79", ecolor="0.4", capsize=3)
+            ax.axvline(0, color="0.5", lw=0.8, ls="--")
+            ax.set_title(message(f"effect_{kind}", lang))
+            ax.set_yticks(pos)
+            ax.set_yticklabels(shown)
+            ax.grid(axis="x", alpha=0.3)
+        fig.suptitle(message("f_effects", lang, level=f"{100 * (1 - impacts.alpha):g}%"), fontsize=10)
+        fig.tight_layout()
+    return fig

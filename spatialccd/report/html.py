@@ -24,7 +24,7 @@ import jinja2
 from .._version import __version__
 from ..geo import MAP_DISCLAIMER
 from ..io import write_text
-from .messages import message
+from ..messages import message
 from .tables import Table
 
 __all__ = ["Figure", "Section", "render_report", "write_report"]
@@ -98,7 +98,7 @@ def render_report(*, title: str, sections: Sequence[Section], settings: str, sim
     if dup:
         raise ValueError(f"duplicated section ids: {dup}")
     stamp = (generated or _dt.datetime.now(_dt.timezone.utc)).strftime("%Y-%m-%d %H:%M UTC")
-    words = {k: message(k, lang) for k in ("s_settings", "s_log", "s_contents")}
+    words = {k: message(k, lang) for k in ("s_settings", "s_log", "s_contents", "figure_index")}
     return _environment().get_template("report.html").render(
         title=title, sections=list(sections), settings=settings, simulated=simulated_note is not None,
         simulated_note=simulated_note or "", map_disclaimer=MAP_DISCLAIMER, version=__version__,

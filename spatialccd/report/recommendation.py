@@ -24,7 +24,7 @@ from __future__ import annotations
 
 from .._format import format_p
 from ..models.selection import Decision, SpecificationTests
-from .messages import message
+from ..messages import message
 
 __all__ = ["recommendation"]
 

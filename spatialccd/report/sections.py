@@ -16,7 +16,7 @@ from .._format import STAR_NOTE
 from ..geo import province_table
 from .figures import trend_chart
 from .html import Figure, Section
-from .messages import message
+from ..messages import message
 from .recommendation import recommendation
 from .tables import Table, ccd_table, moran_table, regression_table
 
@@ -128,10 +128,14 @@ def weights_section(cardinalities: pd.Series, *, description: str, opts: ReportO
 
 def moran_section(moran: pd.DataFrame, *, column: str, permutations: int, seed: int, scatter: Figure | None,
                   opts: ReportOptions) -> Section:
-    """Global Moran's I by year (the frame of :func:`spatialccd.moran_by_year`) and a Moran scatter."""
+    """Global Moran's I by year (the frame of :func:`spatialccd.moran_by_year`), its trend and a Moran scatter."""
+    from ..plots.charts import moran_trend
+
     table = moran_table(moran, title=opts.m("t_moran", column=column))
+    trend = _figure(moran_trend(moran, lang=opts.lang), name="moran_trend", title=opts.m("f_moran_trend",
+                                                                                          column=column))
     return Section(id="moran", title=opts.m("s_moran"), tables=(table,),
-                   figures=(scatter,) if scatter is not None else (),
+                   figures=(trend,) + ((scatter,) if scatter is not None else ()),
                    paragraphs=(opts.m("p_moran", column=column, permutations=permutations, seed=seed),))
 
 
@@ -156,9 +160,12 @@ def dagum_section(result, *, column: str, group: str, opts: ReportOptions) -> Se
     """The Dagum Gini decomposition table of a :class:`~spatialccd.DagumResult`."""
     frame = result.table(lang=opts.lang, decimals=None)
     frame.columns = [str(c) for c in frame.columns]
+    from ..plots.inequality import dagum_trends
+
     table = Table.from_frame(frame, name="dagum", digits=opts.digits, title=opts.m("t_dagum", column=column,
                                                                                    group=group))
-    return Section(id="dagum", title=opts.m("s_dagum"), tables=(table,),
+    fig = _figure(dagum_trends(result, lang=opts.lang), name="dagum_trends", title=opts.m("f_dagum", column=column))
+    return Section(id="dagum", title=opts.m("s_dagum"), tables=(table,), figures=(fig,),
                    paragraphs=(opts.m("p_dagum", column=column, group=group),))
 
 
@@ -207,10 +214,14 @@ def sdm_section(res, impacts, *, n_draws: int, seed: int, w_description: str, re
                     opts.m("bias_correction"): [str(res.bias_correction or "none")]})
     table = Table(frame=table.frame, name=table.name, title=table.title, digits=table.digits,
                   notes=table.notes + (_spec_note(res, w_description, opts),))
+    from ..plots.charts import effects_plot
+
     tables = [table]
+    figure = _figure(effects_plot(impacts, lang=opts.lang), name="effects", title=opts.m("f_effects_title"))
     paras = [opts.m("p_sdm", formula=res.formula, n_draws=n_draws, seed=seed)]
     if recovery is not None:
         tables.append(Table.from_frame(recovery, name="sdm_recovery", digits=3, title=opts.m("t_recovery"),
                                        notes=(opts.m("n_recovery"),)))
         paras.append(opts.m("p_recovery"))
-    return Section(id="sdm", title=opts.m("s_sdm"), tables=tuple(tables), paragraphs=tuple(paras))
+    return Section(id="sdm", title=opts.m("s_sdm"), tables=tuple(tables), figures=(figure,),
+                   paragraphs=tuple(paras))

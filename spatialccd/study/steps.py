@@ -199,7 +199,7 @@ def _provinces(ctx) -> bool:
 
 def compute_weights(ctx) -> WeightsStep:
     from .. import weights as W
-    from ..report.messages import message
+    from ..messages import message
 
     if not _provinces(ctx):
         raise StudyError(f"{ctx.source}: [weights] the built-in weights need province units in "
@@ -224,8 +224,8 @@ def compute_moran(ctx) -> MoranStep:
 
     m = ctx.spec["moran"]
     col = ctx.column("moran")
-    frame = moran_by_year(ctx.panel.frame_.reset_index(), col, ctx.graph, unit=ctx.panel.unit,
-                          time=ctx.panel.time, permutations=m["permutations"], seed=m["seed"])
+    frame = moran_by_year(ctx.panel, col, ctx.graph, unit=ctx.panel.unit, time=ctx.panel.time,
+                          permutations=m["permutations"], seed=m["seed"])
     last = ctx.panel.times[-1]
     scatter = None
     if "lisa" not in ctx.spec:   # with a [lisa] table the scatter takes the LISA step's result (same inference)
@@ -244,12 +244,11 @@ def compute_lisa(ctx) -> pd.DataFrame:
     absent = [y for y in years if y not in times]
     if absent:
         raise StudyError(f"{ctx.source}: [lisa] years {absent} are not in the data", table="lisa", key="years")
-    frame = ctx.panel.frame_.reset_index()
-    moran_year = times[-1]
-    keep = sorted(set(years) | ({moran_year} if "moran" in ctx.spec else set()))
-    return lisa_by_year(frame[frame[ctx.panel.time].isin(keep)], col, ctx.graph, unit=ctx.panel.unit,
-                        time=ctx.panel.time, permutations=s["permutations"], seed=s["seed"], alpha=s["alpha"],
-                        adjust=s["adjust"], progress=not ctx.quiet)
+    # every year (each year's result does not depend on the others); the report shows ``years``
+    # and the Moran scatter takes the last year's clusters from here
+    return lisa_by_year(ctx.panel, col, ctx.graph, unit=ctx.panel.unit, time=ctx.panel.time,
+                        permutations=s["permutations"], seed=s["seed"], alpha=s["alpha"], adjust=s["adjust"],
+                        progress=not ctx.quiet)
 
 
 def compute_dagum(ctx):
@@ -347,7 +346,7 @@ def present_coordination(r: CoordinationStep, run, opts):
 
         scheme = GRADE_SCHEMES[c["scheme"]]
         labels = scheme.labels_zh if opts.lang == "zh" and scheme.labels_zh else scheme.labels
-        fig = choropleth_by_year(r.table, "level", unit=opts.unit, time=opts.time, years=list(r.map_years),
+        fig = choropleth_by_year(run.panel, "level", unit=opts.unit, time=opts.time, years=list(r.map_years),
                                  scheme="user", bins=list(range(1, len(labels) + 1)), labels=list(labels),
                                  cmap="RdYlGn", legend_title=S.message("s_coordination", opts.lang), lang=opts.lang)
         maps = S.Figure.from_matplotlib(fig, name="ccd_maps", title=S.message(
@@ -402,8 +401,10 @@ def present_dagum(r, run, opts):
 
 
 def present_kde(r, run, opts):
+    from ..plots.density import kde_plot
+
     k = run.study.spec["kde"]
-    fig = S.Figure.from_matplotlib(r.plot(kind=k["kind"]), name="kde",
+    fig = S.Figure.from_matplotlib(kde_plot(r, kind=k["kind"]), name="kde",
                                    title=S.message("f_kde", opts.lang, column=r.column))
     return S.kde_section(r, figure=fig, group=k["group"], opts=opts)
 

@@ -1,4 +1,4 @@
-"""Every user-facing string of the report, in English and Chinese (one catalogue).
+"""Every user-facing string of the package — report, figures, run log — in English and Chinese (one catalogue).
 
 ``message(key, lang, **fields)`` formats the entry; a key missing in either
 language is a bug (``tests/test_report_messages.py`` checks the catalogue).
@@ -6,8 +6,8 @@ Keep proper names (Moran, Dagum, Lee–Yu) and variable names as they are in bot
 """
 from __future__ import annotations
 
-from .._options import check_option
-from ..exceptions import SpatialCCDError
+from ._options import check_option
+from .exceptions import SpatialCCDError
 
 __all__ = ["MESSAGES", "message"]
 
@@ -172,6 +172,24 @@ MESSAGES: dict[str, dict[str, str]] = {
     "p_recovery": {"en": "The demo outcome was simulated from a two-way fixed-effects SDM with known parameters; the "
                          "second table compares them with the estimates.",
                    "zh": "演示数据的被解释变量由已知参数的双向固定效应 SDM 模拟生成；第二张表将真值与估计值对比。"},
+    # -- figures ------------------------------------------------------------------------------------
+    "overall_gini": {"en": "Overall G", "zh": "总体基尼系数"},
+    "f_within_gini": {"en": "Within-group Gini", "zh": "区域内基尼系数"},
+    "f_between_gini": {"en": "Between-group Gini", "zh": "区域间基尼系数"},
+    "f_contributions": {"en": "Contribution rates", "zh": "贡献率"},
+    "c_w": {"en": "within-group", "zh": "区域内差异"},
+    "c_nb": {"en": "net between-group", "zh": "区域间净差异"},
+    "c_t": {"en": "transvariation", "zh": "超变密度"},
+    "f_dagum": {"en": "Dagum Gini of {column}: within, between and contributions", "zh": "{column} 的 Dagum 基尼系数：区域内、区域间与贡献率"},
+    "significant_at": {"en": "p < {alpha}", "zh": "p < {alpha}（显著）"},
+    "not_significant": {"en": "not significant", "zh": "不显著"},
+    "f_moran_trend": {"en": "Global Moran's I of {column} by year", "zh": "{column} 逐年全局 Moran's I"},
+    "effect_direct": {"en": "Direct", "zh": "直接效应"},
+    "effect_indirect": {"en": "Indirect (spillover)", "zh": "间接效应（溢出）"},
+    "effect_total": {"en": "Total", "zh": "总效应"},
+    "f_effects": {"en": "Effects with {level} intervals", "zh": "效应估计及 {level} 置信区间"},
+    "f_effects_title": {"en": "Direct, indirect and total effects of the SDM", "zh": "SDM 的直接、间接与总效应"},
+    "figure_index": {"en": "Figures", "zh": "图目录"},
 }
 
 
