@@ -121,9 +121,9 @@ def _manifest(folder: Path) -> str:
 
 def build_sections(run, opts) -> list:
     """The report sections of every step that ran, in the report's order."""
-    from .steps import SECTION_ORDER, STEPS
+    from .registry import ORDER, STEPS
 
-    return [STEPS[key].present(run.results[key], run, opts) for key in SECTION_ORDER if key in run.results]
+    return [STEPS[key].present(run.results[key], run, opts) for key in ORDER if key in run.results]
 
 
 def write_outputs(study, run, folder: OutputFolder) -> StudyResult:

@@ -4,7 +4,7 @@
 to every step, fits each model once (a cache keyed by the specification), and
 returns a :class:`StudyRun` holding every step's result object.  Steps exchange
 these objects, never hidden columns of a shared frame; the steps themselves are
-listed in :mod:`spatialccd.study.steps`.
+listed in :mod:`spatialccd.study.registry`.
 """
 from __future__ import annotations
 
@@ -93,22 +93,23 @@ class StudyRun:
 
 
 def run_steps(study, *, quiet: bool = False) -> StudyRun:
-    """Run every step the study asks for, in :data:`~spatialccd.study.spec.STEP_ORDER`.
+    """Run every step the study asks for, in :data:`~spatialccd.study.registry.RUN_ORDER`.
 
     An error inside a step is re-raised as a :class:`~spatialccd.exceptions.StudyError`
     naming the step (and, for errors already naming a key, keeping it); warnings are
     written to the log and passed on.
     """
     from .._version import __version__
-    from .steps import STEPS
+    from .registry import RUN_ORDER, STEPS
 
     log = Log(quiet)
     log(f"spatialccd {__version__}: study {study.spec['title']!r} ({study.source})")
     ctx = RunContext(study=study, log=log, quiet=quiet)
     order = []
-    for key, step in STEPS.items():
+    for key in RUN_ORDER:
         if key not in study.spec:
             continue
+        step = STEPS[key]
         t0 = _time.perf_counter()
         with warnings.catch_warnings(record=True) as caught:
             warnings.simplefilter("always")

@@ -47,69 +47,19 @@ try:
 except ModuleNotFoundError:  # Python 3.10
     import tomli as tomllib
 
-from .._options import NONE_MEANS_OFF, VOCABULARIES
+from .._options import NONE_MEANS_OFF
 from .._version import __version__
 from ..exceptions import StudyError
+from .registry import ORDER, SCHEMA
+from .schema import Opt as _Opt
 
 __all__ = ["Study", "SCHEMA", "STEP_ORDER"]
 
 
-@dataclass(frozen=True)
-class _Opt:
-    """One allowed key: accepted type(s), default, allowed values, list item type."""
-
-    kind: type | tuple[type, ...]
-    default: object = None
-    choices: tuple | None = None
-    item: type | None = None
-    required: bool = False
-    vocabulary: str | None = None   # a vocabulary of spatialccd._options ("none" → None where it means off)
-
-
-def _vocab(name: str, default, *, exclude: tuple[str, ...] = ()) -> _Opt:
-    words = tuple(w for w in VOCABULARIES[name] if w not in exclude)
-    return _Opt(str, default, words, vocabulary=name)
-
-
-_COLUMN = _Opt(str, "D")
-_SEED = _Opt(int, 0)
-_FIXED = ("none",)  # the spatial models of a study always have fixed effects
-SCHEMA: dict[str, dict[str, _Opt]] = {
-    "data": {"demo": _Opt(bool, False), "path": _Opt(str), "paths": _Opt(list, item=str),
-             "format": _Opt(str, "long", ("long", "wide", "nbs")), "sheet": _Opt((str, int)),
-             "unit": _Opt(str, "province"), "time": _Opt(str, "year"), "years": _Opt(list, item=int),
-             "units": _vocab("units", "auto")},
-    "evaluation": {"standardise": _vocab("standardise", "range"), "shift": _Opt(float),
-                   "weighting": _vocab("weighting", "entropy"), "per_year": _Opt(bool, False)},
-    "coordination": {"method": _vocab("method", "standard"),
-                     "alpha": _Opt(list, item=float), "scheme": _Opt(str, "ten", ("ten", "three")),
-                     "map_years": _Opt(list, item=int)},
-    "obstacle": {"level": _Opt(str, "indicator", ("indicator", "criterion", "subsystem")),
-                 "top": _Opt(int, 5)},
-    "weights": {"kind": _Opt(str, "contiguity", ("contiguity", "knn", "distance")), "k": _Opt(int, 4),
-                "power": _Opt(float, 1.0), "threshold": _Opt(float)},
-    "moran": {"column": _COLUMN, "permutations": _Opt(int, 999), "seed": _SEED},
-    "lisa": {"column": _COLUMN, "years": _Opt(list, item=int), "permutations": _Opt(int, 999), "seed": _SEED,
-             "alpha": _Opt(float, 0.05), "adjust": _vocab("adjust", None)},
-    "dagum": {"column": _COLUMN, "group": _Opt(str, "region4", ("region4", "region3")),
-              "bootstrap": _Opt(int, 0), "seed": _SEED},
-    "kde": {"column": _COLUMN, "group": _Opt(str, "region4", ("region4", "region3")),
-            "kind": _Opt(str, "ridgeline", ("ridgeline", "overlay", "surface"))},
-    "tests": {"formula": _Opt(str), "effects": _vocab("effects", "twoways", exclude=_FIXED),
-              "lag_convention": _vocab("lag_convention", "exact"), "alpha": _Opt(float, 0.05)},
-    "sdm": {"formula": _Opt(str, required=True),
-            "effects": _vocab("effects", "twoways", exclude=_FIXED),
-            "bias_correction": _vocab("bias_correction", None),
-            "lag_convention": _vocab("lag_convention", "exact"),
-            "n_draws": _Opt(int, 1000), "seed": _SEED},
-    "report": {"lang": _vocab("lang", "en"), "names": _Opt(str, None, ("en", "zh", "code")),
-               "digits": _Opt(int, 3), "paths": _Opt(str, "relative", ("relative", "absolute"))},
-}
 _TOP = {"title": _Opt(str, "spatialccd study")}
 _FREE = ("indicators",)  # validated by IndexSystem.from_dict
-#: The order in which the analyses run (and appear in the report).
-STEP_ORDER = ("data", "evaluation", "coordination", "obstacle", "weights", "moran", "lisa", "dagum", "kde",
-              "tests", "sdm")
+#: The order in which the analyses appear in the report.
+STEP_ORDER = ORDER
 
 
 def _type_name(kind) -> str:

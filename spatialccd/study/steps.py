@@ -1,9 +1,10 @@
 """The analyses a study can run: for each, a function that computes its result object from the
 run context, and one that turns that result into a report section.
 
-Adding an analysis = a table in :data:`spatialccd.study.spec.SCHEMA`, an entry in
-:data:`STEPS` (compute + present), and a section function in
-:mod:`spatialccd.report.sections`.
+The core chain (seeds 002/003): data → evaluation → coordination → obstacle → weights →
+LISA/Moran → Dagum → kernel density → specification tests → SDM.  Its tables are
+:data:`spatialccd.study.schema.CORE`; :mod:`spatialccd.study.registry` collects this and
+the other domain modules.
 """
 from __future__ import annotations
 
@@ -419,7 +420,7 @@ def present_sdm(r: ModelStep, run, opts):
                          w_description=run.results["weights"].description, recovery=r.recovery, opts=opts)
 
 
-#: Every analysis in the order it runs and is reported (keys are the study-file tables).
+#: The core analyses (keys are the study-file tables).
 STEPS: dict[str, Step] = {
     "data": Step(compute_data, present_data),
     "evaluation": Step(compute_evaluation, present_evaluation),
@@ -433,6 +434,3 @@ STEPS: dict[str, Step] = {
     "tests": Step(compute_tests, present_tests),
     "sdm": Step(compute_sdm, present_sdm),
 }
-#: The order of the report's sections (LISA runs before Moran so that the scatter reuses its inference).
-SECTION_ORDER = ("data", "evaluation", "coordination", "obstacle", "weights", "moran", "lisa", "dagum", "kde",
-                 "tests", "sdm")
