@@ -4,8 +4,11 @@ from __future__ import annotations
 from types import SimpleNamespace
 
 import openpyxl
+import numpy as np
 import pandas as pd
 import pytest
+
+import spatialccd as sc
 
 from spatialccd.report.tables import Table, ccd_table, moran_table, regression_table, stars, write_tables
 
@@ -23,9 +26,14 @@ def two_models():
                 llf=-120.5, nobs=372, r2_within=0.81234)
     m2 = _model({"x1": 0.45, "lambda": 0.2}, {"x1": 0.12, "lambda": 0.1}, {"x1": 0.07, "lambda": 0.045},
                 llf=-130.25, nobs=372)
-    impacts = pd.DataFrame({"direct": [0.52], "direct_se": [0.1], "direct_p": [0.0001],
-                            "indirect": [0.3], "indirect_se": [0.2], "indirect_p": [0.13],
-                            "total": [0.82], "total_se": [0.25], "total_p": [0.001]}, index=["x1"])
+    from spatialccd.models.effects import Impacts
+
+    def block(est, se, p):
+        return pd.DataFrame({"estimate": [est], "se": [se], "z": [est / se], "pvalue": [p], "lower": [np.nan],
+                             "upper": [np.nan]}, index=pd.Index(["x1"], name="variable"))
+
+    impacts = Impacts(_blocks={"direct": block(0.52, 0.1, 0.0001), "indirect": block(0.3, 0.2, 0.13),
+                               "total": block(0.82, 0.25, 0.001)}, method="delta", n_draws=0, alpha=0.05)
     return {"SDM": m1, "SEM": m2}, impacts
 
 
@@ -141,13 +149,15 @@ def test_ccd_table_groups_regions_with_means():
                              ("Central", "Shanxi"), ("Central", "Central mean"),
                              ("West", "Gansu"), ("West", "West mean"),
                              ("Northeast", "Liaoning"), ("Northeast", "Northeast mean"),
-                             ("National", "National mean")]
+                             ("All", "Mean of the 5 provinces")]   # 5 of 31: not a national mean (issue 16)
     assert f.loc[("East", "East mean"), "2020"] == pytest.approx(0.65)
-    assert f.loc[("National", "National mean"), "2021"] == pytest.approx(0.55)
+    assert f.loc[("All", "Mean of the 5 provinces"), "2021"] == pytest.approx(0.55)
     assert f.loc[("East", "Beijing"), "Grade 2021"] == "high"
     html = str(t.to_html())
     assert '<td class="txt">high</td>' in html and "<td>0.700</td>" in html  # words left, numbers right
-    zh = ccd_table(pd.DataFrame(rows), names="zh")
-    assert ("East", "北京") in zh.frame.index and ("National", "全国均值") in zh.frame.index
+    zh = ccd_table(pd.DataFrame(rows), names="zh", lang="zh")
+    assert ("东部", "北京") in zh.frame.index and ("合计", "5 个省份均值") in zh.frame.index
+    every = pd.DataFrame([{"province": c, "year": 2020, "D": 0.5} for c in sc.province_table().index])
+    assert ("National", "National mean") in ccd_table(every).frame.index
     with pytest.raises(ValueError, match="'E'"):
         ccd_table(pd.DataFrame(rows), value="E")

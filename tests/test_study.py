@@ -138,7 +138,7 @@ def test_model_comparison_uses_the_study_specification(demo_run):
     assert {m.bias_correction for m in comparison.values()} == {"lee-yu"}
     assert comparison["SDM"] is result.results["sdm"].result
     note = result.tables["model_comparison"].notes[-1]
-    assert "bias correction = lee-yu" in note and "effects = twoways" in note
+    assert "bias correction = lee-yu" in note and "effects = two-way FE" in note
 
 
 def test_output_folder_is_not_silently_overwritten(demo_run, tmp_path):
@@ -315,3 +315,58 @@ def test_tests_section_needs_a_formula(tmp_path):
     text = '[data]\ndemo = true\n\n[tests]\neffects = "twoways"\n'
     with pytest.raises(ValueError, match=r"\[tests\] needs a formula"):
         Study.from_string(text, base_dir=tmp_path, source="t.toml")
+
+
+# -- language (issue 17) ----------------------------------------------------------
+
+PROPER = {"spatialccd", "SDM", "SAR", "SEM", "SDEM", "SLX", "LM-lag", "LM-error", "LISA", "Dagum", "Moran's", "Moran",
+          "Wald", "Hausman", "Queen", "Silverman", "LeSage", "Pace", "Gini", "CRITIC", "Fan", "Wang", "Lee-Yu",
+          "lee-yu", "elhorst", "Elhorst", "echarts", "Apache-", "UTC", "SIMULATED", "splm", "rho", "lambda", "theta",
+          "beta", "datasets", "make", "demo", "load", "truth", "Z-score"}
+
+
+class _Visible(HTMLParser):
+    """Visible text of a report, without the settings (TOML) and the run log (technical lines)."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.depth, self.text = 0, []
+
+    def handle_starttag(self, tag, attrs):
+        if self.depth or tag in ("pre", "style") or dict(attrs).get("id") == "run-log":
+            self.depth += tag not in ("meta", "img", "br")
+
+    def handle_endtag(self, tag):
+        if self.depth:
+            self.depth -= 1
+
+    def handle_data(self, data):
+        if not self.depth:
+            self.text.append(data)
+
+
+def test_chinese_report_has_no_english_outside_names(tmp_path):
+    import re
+
+    text = _fast_demo_text().replace('names = "en"', 'lang = "zh"')
+    study = Study.from_string(text, source="demo_study.toml")
+    result = study.run(tmp_path / "zh", quiet=True)
+    parser = _Visible()
+    parser.feed(result.report_path.read_text(encoding="utf-8"))
+    # user strings: the title, indicator names and units, subsystems, data columns, the formula's terms
+    system = study.spec["indicators"].table()
+    user = " ".join([study.spec["title"], " ".join(system.index), " ".join(system["unit"].dropna()),
+                     " ".join(system["subsystem"]), " ".join(result.data.columns), study.spec["sdm"]["formula"]])
+    allowed = PROPER | set(re.findall(r"[A-Za-z][A-Za-z'’\-]{2,}", user))
+    english = sorted({w for w in re.findall(r"[A-Za-z][A-Za-z'’\-]{2,}", " ".join(parser.text)) if w not in allowed})
+    assert english == [], english
+    assert 'lang="zh"' in result.report_path.read_text(encoding="utf-8")
+    book = openpyxl.load_workbook(result.output / "tables.xlsx", read_only=True)
+    assert "描述性统计" in book.sheetnames and "空间杜宾模型" in book.sheetnames
+
+
+def test_standard_error_rows_are_labelled_in_spreadsheets(demo_run):
+    _study, result = demo_run
+    flat = result.tables["sdm"].flat()
+    assert (flat["row"].astype(str).str.strip() != "").all()
+    assert "lngdp (se)" in set(flat["row"])

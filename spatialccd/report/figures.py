@@ -6,20 +6,28 @@ import pandas as pd
 __all__ = ["trend_chart"]
 
 
-def trend_chart(levels: pd.DataFrame, *, ylabel: str, title: str = ""):
+def trend_chart(levels: pd.DataFrame, *, ylabel: str, title: str = "", lang: str = "en"):
     """Lines of each column of ``levels`` (index = years), e.g. national and regional mean D.
 
-    The first column (the nation) is drawn thicker and black; returns the matplotlib Figure.
+    The first column (the nation) is drawn thicker and black; ``lang="zh"`` draws with a
+    CJK font; returns the matplotlib Figure.
     """
     import matplotlib.pyplot as plt
 
+    from ..plots.style import text_style
+
     if levels.empty:
         raise ValueError("trend_chart: no data to plot")
+    with text_style(lang):
+        return _trend(plt, levels, ylabel=ylabel, title=title)
+
+
+def _trend(plt, levels: pd.DataFrame, *, ylabel: str, title: str):
     fig, ax = plt.subplots(figsize=(7.0, 4.0))
     for i, col in enumerate(levels.columns):
         style = {"color": "black", "linewidth": 2.4} if i == 0 else {"linewidth": 1.5}
         ax.plot(levels.index, levels[col], marker="o", markersize=3, label=str(col), **style)
-    ax.set_xlabel(str(levels.index.name or "year"))
+    ax.set_xlabel(str(levels.index.name or ""))
     ax.set_ylabel(ylabel)
     if title:
         ax.set_title(title)

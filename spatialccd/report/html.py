@@ -3,7 +3,7 @@
 Everything a reader needs is inside the file: tables as HTML, figures as
 base64-embedded PNG, a table of contents, the settings used, the package
 version, the data notice (simulated demo data) and the map disclaimer
-(:data:`spatialccd.geo.MAP_DISCLAIMER`).  Every user-supplied string — titles,
+(:data:`spatialccd.geo.MAP_DISCLAIMER`, in the report's language).  Every user-supplied string — titles,
 province and column names, settings — is escaped by jinja2's autoescape; only
 :class:`~spatialccd.report.tables.Table` HTML, which escapes its own cells,
 is inserted as markup.
@@ -22,7 +22,6 @@ from pathlib import Path
 import jinja2
 
 from .._version import __version__
-from ..geo import MAP_DISCLAIMER
 from ..io import write_text
 from ..messages import message
 from .tables import Table
@@ -98,10 +97,12 @@ def render_report(*, title: str, sections: Sequence[Section], settings: str, sim
     if dup:
         raise ValueError(f"duplicated section ids: {dup}")
     stamp = (generated or _dt.datetime.now(_dt.timezone.utc)).strftime("%Y-%m-%d %H:%M UTC")
-    words = {k: message(k, lang) for k in ("s_settings", "s_log", "s_contents", "figure_index")}
+    words = {k: message(k, lang) for k in ("s_settings", "s_log", "s_contents", "figure_index", "simulated_data",
+                                            "maps")}
+    words["generated_by"] = message("generated_by", lang, version=__version__, stamp=stamp)
     return _environment().get_template("report.html").render(
         title=title, sections=list(sections), settings=settings, simulated=simulated_note is not None,
-        simulated_note=simulated_note or "", map_disclaimer=MAP_DISCLAIMER, version=__version__,
+        simulated_note=simulated_note or "", map_disclaimer=message("map_disclaimer", lang), version=__version__,
         generated=stamp, log=list(log), lang=lang, words=words)
 
 

@@ -24,13 +24,15 @@ from __future__ import annotations
 
 from .._format import format_p
 from ..models.selection import Decision, SpecificationTests
-from ..messages import message
+from ..messages import label, message
 
 __all__ = ["recommendation"]
 
 
 def _cite(t, lang: str) -> str:
-    return f"{t.name} = {t.stat:.3f}, {format_p(t.pvalue, 3)}" if t.valid else message("not_computed", lang)
+    if not t.valid:
+        return message("not_computed", lang)
+    return f"{label('test_', t.name, lang)} = {t.stat:.3f}, {format_p(t.pvalue, 3)}"
 
 
 def _verdict(rejected: str, lang: str) -> str:

@@ -25,6 +25,7 @@ All text is HTML-escaped (``markupsafe``) or LaTeX-escaped when rendered.
 """
 from __future__ import annotations
 
+import dataclasses
 import math
 import re
 from collections.abc import Mapping, Sequence
@@ -36,8 +37,9 @@ import numpy as np
 import pandas as pd
 from markupsafe import Markup, escape
 
-from .._format import STAR_NOTE, latex_escape as _latex_escape, stars
+from .._format import latex_escape as _latex_escape, stars
 from ..io import write_csv, write_excel
+from ..messages import message
 
 __all__ = ["Table", "regression_table", "moran_table", "ccd_table", "stars", "write_tables"]
 
@@ -68,6 +70,11 @@ class Table:
         Caption and footnotes (plain text; escaped when rendered).
     digits : int
         Decimals for float cells when rendered (not for CSV / Excel).
+    sheet : str
+        Excel sheet name (default ``name``; at most 31 characters, e.g. Chinese in a Chinese report).
+    aux_label : str
+        In CSV and Excel, the row label given to an unlabelled row under a labelled one (the
+        standard-error row of a regression table, e.g. ``"(se)"``), so no row is blank.
     """
 
     frame: pd.DataFrame
@@ -76,6 +83,8 @@ class Table:
     notes: tuple[str, ...] = ()
     digits: int = 3
     index_label: str = ""
+    sheet: str = ""
+    aux_label: str = ""
 
     def __post_init__(self) -> None:
         if not isinstance(self.frame, pd.DataFrame):
@@ -85,13 +94,20 @@ class Table:
                              "use a flat or a two-level (block, row) index")
         if not re.fullmatch(r"[0-9A-Za-z_\-]+", self.name):
             raise ValueError(f"Table name {self.name!r} must use only letters, digits, '_' and '-'")
+        if len(self.sheet) > 31 or re.search(r"[\[\]:*?/\\]", self.sheet):
+            raise ValueError(f"Table sheet name {self.sheet!r} must have at most 31 characters and none of []:*?/\\")
+
+    def with_(self, **changes) -> Table:
+        """A copy with some fields replaced (title, notes, sheet …)."""
+        return dataclasses.replace(self, **changes)
 
     @classmethod
     def from_frame(cls, frame: pd.DataFrame, *, name: str, title: str = "", notes: Sequence[str] = (),
-                   digits: int = 3) -> Table:
+                   digits: int = 3, sheet: str = "") -> Table:
         """Wrap any DataFrame (flat or ``(block, row)`` index) as a table."""
         label = "" if frame.index.nlevels > 1 else str(frame.index.name or "")
-        return cls(frame=frame, name=name, title=title, notes=tuple(notes), digits=digits, index_label=label)
+        return cls(frame=frame, name=name, title=title, notes=tuple(notes), digits=digits, index_label=label,
+                   sheet=sheet)
 
     # -- cells ---------------------------------------------------------------
     def _cell(self, value) -> str:
@@ -118,6 +134,12 @@ class Table:
     def columns(self) -> list[str]:
         return [self._cell(c) for c in self.frame.columns]
 
+    def _text_columns(self) -> list[bool]:
+        """Columns whose non-empty cells are all words: their header aligns left like the cells."""
+        rows = [cells for _, block in self._blocks() for _, cells in block]
+        return [bool(col) and all(_is_text(c) for c in col)
+                for col in ([c for c in column if c] for column in zip(*rows))] if rows else []
+
     # -- renderers -----------------------------------------------------------
     def to_markdown(self) -> str:
         """GitHub-flavoured Markdown; block titles as bold rows, notes below."""
@@ -140,8 +162,10 @@ class Table:
         parts = [Markup('<table class="sccd-table" id="tbl-{}">').format(self.name)]
         if self.title:
             parts.append(Markup("<caption>{}</caption>").format(self.title))
+        text_columns = self._text_columns()
         parts.append(Markup("<thead><tr><th>{}</th>").format(self.index_label)
-                     + Markup("").join(Markup("<th>{}</th>").format(c) for c in self.columns)
+                     + Markup("").join(Markup('<th class="txt">{}</th>' if t else "<th>{}</th>").format(c)
+                                       for c, t in zip(self.columns, text_columns))
                      + Markup("</tr></thead><tbody>"))
         for block, rows in self._blocks():
             if block:
@@ -183,11 +207,19 @@ class Table:
         return "\n".join(lines) + "\n"
 
     def flat(self) -> pd.DataFrame:
-        """The frame with the index as ordinary columns (for CSV and Excel)."""
+        """The frame with the index as ordinary columns (for CSV and Excel); unlabelled rows under a
+        labelled one get ``"<label> <aux_label>"`` so that no row of a spreadsheet is blank."""
         names = ["block", "row"] if self.frame.index.nlevels == 2 else [self.index_label or "row"]
         used = set(map(str, self.frame.columns))
         names = [n if n not in used else f"{n}_" for n in names]
-        return self.frame.rename_axis(names).reset_index()
+        out = self.frame.rename_axis(names).reset_index()
+        if self.aux_label and self.frame.index.nlevels == 2:
+            labels, previous = [], ""
+            for label in out[names[1]].astype(str):
+                labels.append(f"{previous} {self.aux_label}" if not label and previous else label)
+                previous = label or previous
+            out[names[1]] = labels
+        return out
 
     def to_csv(self, path: str | PathLike) -> Path:
         """Write the table (full precision) as CSV, atomically."""
@@ -204,20 +236,23 @@ def write_tables(tables: Sequence[Table], path: str | PathLike) -> Path:
     dup = sorted({n for n in names if names.count(n) > 1})
     if dup:
         raise ValueError(f"duplicated table names: {dup}")
-    return write_excel({t.name: t.flat() for t in tables}, path, index=False)
+    sheets = [t.sheet or t.name for t in tables]
+    dup = sorted({n for n in sheets if sheets.count(n) > 1})
+    if dup:
+        raise ValueError(f"duplicated sheet names: {dup}")
+    return write_excel({t.sheet or t.name: t.flat() for t in tables}, path, index=False)
 
 
 # -- regression tables ---------------------------------------------------------
 
 _FIT_STATS: tuple[tuple[str, str, str], ...] = (
-    # attribute, label, format
-    ("llf", "Log-likelihood", "{:.3f}"),
-    ("r2_within", "R² (within)", "{:.4f}"),
-    ("sigma2", "σ²", "{:.4f}"),
-    ("nobs", "Observations", "{:d}"),
+    # attribute, message key of the label, format
+    ("llf", "fit_llf", "{:.3f}"),
+    ("r2_within", "fit_r2", "{:.4f}"),
+    ("sigma2", "fit_sigma2", "{:.4f}"),
+    ("nobs", "fit_nobs", "{:d}"),
 )
-_EFFECTS = (("direct", "Direct effects"), ("indirect", "Indirect (spillover) effects"),
-            ("total", "Total effects"))
+_EFFECTS = (("direct", "b_direct"), ("indirect", "b_indirect"), ("total", "b_total"))
 
 
 def _coef_cells(est: float, se: float, p: float, *, digits: int) -> tuple[str, str]:
@@ -232,7 +267,7 @@ def regression_table(models: Mapping[str, object] | Sequence[object], *, name: s
                      spatial: Sequence[str] = ("rho", "lambda"),
                      impacts: Mapping[str, object] | None = None,
                      extra_rows: Mapping[str, Sequence[str]] | None = None,
-                     labels: Mapping[str, str] | None = None) -> Table:
+                     labels: Mapping[str, str] | None = None, lang: str = "en") -> Table:
     """Models side by side in the esttab / ``etable`` layout.
 
     Parameters
@@ -254,6 +289,8 @@ def regression_table(models: Mapping[str, object] | Sequence[object], *, name: s
         Rows appended verbatim, e.g. ``{"Fixed effects": ["two-way", "two-way"]}``.
     labels :
         Display names for terms (``{"lngdp": "ln GDP per capita"}``).
+    lang :
+        Language of the block titles, fit labels and notes (``"en"`` or ``"zh"``).
 
     Cells read ``0.123***`` with ``(0.045)`` beneath; stars from the model's
     p-values (:data:`spatialccd._format.STAR_LEVELS`).  The notes state what is in parentheses.
@@ -281,10 +318,13 @@ def regression_table(models: Mapping[str, object] | Sequence[object], *, name: s
     for m in models.values():
         terms += [t for t in m.params.index if t not in terms and t != "sigma2"]
 
+    def msg(key: str) -> str:
+        return message(key, lang)
+
     def block_of(term: str) -> str:
         if term in spatial:
-            return "Spatial parameters"
-        return "W × regressors" if term.startswith("W_") else "Coefficients"
+            return msg("b_spatial")
+        return msg("b_wx") if term.startswith("W_") else msg("b_coef")
 
     def label_of(term: str) -> str:
         if term.startswith("W_") and term not in labels:
@@ -292,7 +332,7 @@ def regression_table(models: Mapping[str, object] | Sequence[object], *, name: s
         return labels.get(term, {"rho": "ρ", "lambda": "λ"}.get(term, term))
 
     rows: list[tuple[tuple[str, str], list[str]]] = []
-    for block in ("Coefficients", "W × regressors", "Spatial parameters"):
+    for block in (msg("b_coef"), msg("b_wx"), msg("b_spatial")):
         for term in (t for t in terms if block_of(t) == block):
             est_row, aux_row = [], []
             for m in models.values():
@@ -305,7 +345,8 @@ def regression_table(models: Mapping[str, object] | Sequence[object], *, name: s
                 aux_row.append(a)
             rows += [((block, label_of(term)), est_row), ((block, ""), aux_row)]
 
-    for key, block in _EFFECTS:
+    for key, block_key in _EFFECTS:
+        block = msg(block_key)
         regs: list[str] = []
         for imp in impacts.values():
             regs += [r for r in imp.names if r not in regs]
@@ -331,27 +372,27 @@ def regression_table(models: Mapping[str, object] | Sequence[object], *, name: s
             continue
         cells = ["" if v is None or (isinstance(v, float) and not np.isfinite(v))
                  else fmt.format(int(v) if fmt == "{:d}" else float(v)) for v in values]
-        fit_rows.append((("Fit statistics", label), cells))
+        fit_rows.append(((msg("b_fit"), msg(label)), cells))
     for label, cells in (extra_rows or {}).items():
         cells = list(cells)
         if len(cells) != len(titles):
             raise ValueError(f"extra_rows[{label!r}] has {len(cells)} cells for {len(titles)} models")
-        fit_rows.append((("Fit statistics", label), [str(c) for c in cells]))
+        fit_rows.append(((msg("b_fit"), label), [str(c) for c in cells]))
     rows += fit_rows
 
     frame = pd.DataFrame([cells for _, cells in rows], columns=titles,
                          index=pd.MultiIndex.from_tuples([k for k, _ in rows]))
-    what = "Standard errors" if statistic == "se" else "t statistics"
-    notes = (f"{what} in parentheses; {STAR_NOTE}.",)
+    notes = (msg("n_se" if statistic == "se" else "n_t") + " " + msg("star_note"),)
     if impacts:
-        notes += ("Effects are the LeSage–Pace average direct, indirect and total impacts.",)
-    return Table(frame=frame, name=name, title=title, notes=notes, digits=digits)
+        notes += (msg("n_effects"),)
+    return Table(frame=frame, name=name, title=title, notes=notes, digits=digits,
+                 aux_label=msg("aux_se" if statistic == "se" else "aux_t"))
 
 
 # -- seed layouts --------------------------------------------------------------
 
 def moran_table(moran: pd.DataFrame, *, name: str = "moran", title: str = "Global Moran's I by year",
-                p: str = "p_perm_two_sided", digits: int = 4) -> Table:
+                p: str = "p_perm_two_sided", digits: int = 4, lang: str = "en") -> Table:
     """Seed 002's Table 5 layout from the frame of ``moran_by_year``: one row per year.
 
     Columns I, E(I), z (randomisation), p (the column named by ``p``, by default the
@@ -367,24 +408,25 @@ def moran_table(moran: pd.DataFrame, *, name: str = "moran", title: str = "Globa
         raise ValueError(f"moran_table: p-value column {p!r} not found; columns are {list(moran.columns)}")
     out = pd.DataFrame({"Moran's I": moran["I"], "E(I)": moran["E_I"], "z": moran["z_rand"],
                         "p": moran[pcol], "": [stars(v) for v in moran[pcol]]}, index=moran.index)
-    out.index.name = moran.index.name or "Year"
-    kind = "permutation" if pcol.startswith("p_perm") else "randomisation"
-    sided = "two-sided" if pcol.endswith("two_sided") else "one-sided"
-    notes = (f"z under randomisation; p-value {sided}, {kind} inference; {STAR_NOTE}.",)
+    out.index.name = message("year", lang)
+    kind = message("permutation" if pcol.startswith("p_perm") else "randomisation", lang)
+    sided = message("two_sided" if pcol.endswith("two_sided") else "one_sided", lang)
+    notes = (message("n_moran", lang, sided=sided, kind=kind) + " " + message("star_note", lang),)
     return Table.from_frame(out, name=name, title=title, notes=notes, digits=digits)
 
 
 def ccd_table(data: pd.DataFrame, *, value: str = "D", grade: str | None = None,
               unit: str = "province", time: str = "year", names: str = "en",
               name: str = "ccd", title: str = "Coupling coordination degree D by province and year",
-              digits: int = 3) -> Table:
+              digits: int = 3, lang: str = "en") -> Table:
     """Province × year table of ``value`` with regional and national means.
 
     Provinces are grouped in blocks by NBS region (East, Central, West,
     Northeast), each block closed by its mean row, then the national mean.
     ``names`` labels provinces by ``"en"`` name, ``"zh"`` short Chinese name or
     ``"code"``.  With ``grade`` (a column of coordination grades) two columns
-    show the grade in the first and the last year.
+    show the grade in the first and the last year.  ``lang`` is the language of the
+    region names, mean rows, headers and note.
     """
     from ..geo import REGION4, province_table
 
@@ -406,7 +448,8 @@ def ccd_table(data: pd.DataFrame, *, value: str = "D", grade: str | None = None,
     first, last = wide.columns[0], wide.columns[-1]
     label = {"en": table["name_en"], "zh": table["short_zh"], "code": table.index.to_series()}[names]
     regions = table.loc[wide.index, "region4"]
-    mean_word = "均值" if names == "zh" else "mean"
+    zh = lang == "zh"
+    mean_word = "均值" if zh else "mean"
     rows, index = [], []
     for region in REGION4:
         members = wide.index[regions == region]
@@ -420,15 +463,17 @@ def ccd_table(data: pd.DataFrame, *, value: str = "D", grade: str | None = None,
             rows.append(row)
             index.append((region, label[code]))
         rows.append(wide.loc[members].mean().tolist() + (["", ""] if grade else []))
-        index.append((region, f"{region} {mean_word}"))
+        shown = message(f"region_{region}", lang) if zh else region
+        index[-len(members):] = [(shown, lab) for _, lab in index[-len(members):]]
+        index.append((shown, f"{shown}{mean_word}" if zh else f"{region} {mean_word}"))
     rows.append(wide.mean().tolist() + (["", ""] if grade else []))
     national = len(wide) == len(table)   # all 31 provinces: the mean is the national one
-    if names == "zh":
+    if zh:
         index.append(("全国" if national else "合计", "全国均值" if national else f"{len(wide)} 个省份均值"))
     else:
         index.append(("National" if national else "All", "National mean" if national else
                       f"Mean of the {len(wide)} provinces"))
-    columns = [str(t) for t in wide.columns] + ([f"Grade {first}", f"Grade {last}"] if grade else [])
+    columns = [str(t) for t in wide.columns] + ([message("grade_in", lang, year=first),
+                                                 message("grade_in", lang, year=last)] if grade else [])
     frame = pd.DataFrame(rows, columns=columns, index=pd.MultiIndex.from_tuples(index))
-    return Table(frame=frame, name=name, title=title, digits=digits,
-                 notes=("Rows grouped by NBS four regions; means are unweighted across provinces.",))
+    return Table(frame=frame, name=name, title=title, digits=digits, notes=(message("n_ccd", lang),))

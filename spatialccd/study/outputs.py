@@ -128,7 +128,6 @@ def build_sections(run, opts) -> list:
 
 def write_outputs(study, run, folder: OutputFolder) -> StudyResult:
     """Build the sections, write every file into the temporary folder, then commit it."""
-    from ..datasets import SIMULATED_NOTE
     from ..io import write_bytes, write_text
     from ..report.html import write_report
     from ..report.sections import ReportOptions
@@ -162,7 +161,8 @@ def write_outputs(study, run, folder: OutputFolder) -> StudyResult:
     log(f"report: {report}")
     shown = settings if spec["paths"] == "absolute" else study.settings_toml(paths="relative")
     write_report(out / "report.html", title=study.spec["title"], sections=sections, settings=shown,
-                 simulated_note=SIMULATED_NOTE if study.simulated else None, log=log.lines, lang=opts.lang)
+                 simulated_note=opts.m("simulated_note") if study.simulated else None, log=log.lines,
+                 lang=opts.lang)
     write_text(out / "run.log", "\n".join(log.lines) + "\n")
     write_text(out / MANIFEST, _manifest(out))
     files = tuple(folder.target / p.relative_to(out) for p in sorted(out.rglob("*")) if p.is_file())

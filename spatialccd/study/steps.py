@@ -115,7 +115,9 @@ def compute_data(ctx) -> DataStep:
     if d["demo"]:
         from ..datasets import load_demo
 
-        frame, origin = load_demo(), "the bundled simulated demo panel (spatialccd.load_demo())"
+        from ..messages import message
+
+        frame, origin = load_demo(), message("origin_demo", ctx.study.lang)
     else:
         frame = _read_inputs(ctx)
         origin = ", ".join(p.name for p in ctx.study.input_files())
@@ -320,12 +322,11 @@ def compute_sdm(ctx) -> ModelStep:
 
 # -- present -------------------------------------------------------------------------------------
 def present_data(r: DataStep, run, opts):
-    from ..datasets import SIMULATED_NOTE
-
     system = run.study.spec["indicators"].table() if "indicators" in run.study.spec else None
     frame = run.panel.frame_[[c for c in run.panel.columns if c not in _derived(run)]]
     return S.data_section(frame, n=r.n, t=r.t, times=r.times, origin=r.origin,
-                          simulated_note=SIMULATED_NOTE if run.study.simulated else None, system=system, opts=opts)
+                          simulated_note=opts.m("simulated_note") if run.study.simulated else None, system=system,
+                          opts=opts)
 
 
 def _derived(run) -> set:
@@ -374,7 +375,7 @@ def present_moran(r: MoranStep, run, opts):
 
     m = run.study.spec["moran"]
     result = r.scatter if r.scatter is not None else _year_of(run.results["lisa"], r.scatter_year)
-    ax = moran_scatter(result, run.graph, lang=opts.lang, title=f"{r.column}, {r.scatter_year}")
+    ax = moran_scatter(result, run.graph, lang=opts.lang)
     fig = S.Figure.from_matplotlib(ax.figure, name="moran_scatter", title=S.message(
         "f_scatter", opts.lang, column=r.column, year=r.scatter_year))
     return S.moran_section(r.by_year, column=r.column, permutations=m["permutations"], seed=m["seed"], scatter=fig,
