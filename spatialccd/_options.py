@@ -15,7 +15,7 @@ from .exceptions import SpatialCCDError
 
 __all__ = ["Effects", "BiasCorrection", "LagConvention", "CovType", "Adjust", "Lang", "Standardise", "Weighting",
            "CouplingMethod", "ImpactsMethod", "LogdetMethod", "ModelKind", "Units", "Inference", "VOCABULARIES",
-           "NONE_MEANS_OFF", "check_option", "allowed"]
+           "MissingPolicy", "NONE_MEANS_OFF", "check_option", "allowed"]
 
 Effects = Literal["none", "individual", "time", "twoways"]
 RandomEffects = Literal["individual", "twoways"]
@@ -28,10 +28,18 @@ Standardise = Literal["range", "zscore"]
 Weighting = Literal["entropy", "critic", "cv"]
 CouplingMethod = Literal["standard", "modified", "fan"]
 ImpactsMethod = Literal["simulation", "delta"]
-LogdetMethod = Literal["auto", "eigen", "splu", "splu-spline"]
+LogdetMethod = Literal["auto", "eigen", "splu"]
 ModelKind = Literal["sar", "sem", "sdm", "sdem", "slx"]
 Units = Literal["auto", "provinces", "labels"]
 Inference = Literal["permutation", "analytical"]
+NestedMethod = Literal["convex", "product"]
+MissingPolicy = Literal["error", "interpolate", "drop-unit", "drop-year"]
+# issue 19 (models.bayes, models.dynamic, convergence)
+FixedEffectsPrior = Literal["lee-yu", "integrated"]
+BayesModel = Literal["ols", "slx", "sar", "sdm", "sem", "sdem"]
+DynamicLags = Literal["ylag", "wylag", "both"]
+DynamicCorrection = Literal["none", "yu-de-jong-lee", "lee-yu"]
+ConvergenceMethod = Literal["ols", "sar", "sdm"]
 
 #: name → allowed words; the study schema and :func:`check_option` read this.
 VOCABULARIES: dict[str, tuple[str, ...]] = {
@@ -40,10 +48,13 @@ VOCABULARIES: dict[str, tuple[str, ...]] = {
     "cov_type": get_args(CovType), "adjust": get_args(Adjust), "lang": get_args(Lang),
     "standardise": get_args(Standardise), "weighting": get_args(Weighting), "method": get_args(CouplingMethod),
     "impacts_method": get_args(ImpactsMethod), "logdet": get_args(LogdetMethod), "kind": get_args(ModelKind),
-    "units": get_args(Units), "inference": get_args(Inference),
+    "units": get_args(Units), "inference": get_args(Inference), "missing": get_args(MissingPolicy),
+    "fixed_effects": get_args(FixedEffectsPrior), "bayes_model": get_args(BayesModel),
+    "dynamic": get_args(DynamicLags), "dynamic_correction": get_args(DynamicCorrection),
+    "convergence_method": get_args(ConvergenceMethod),
 }
 #: vocabularies whose "none" means "switched off" and is returned as ``None``.
-NONE_MEANS_OFF = frozenset({"bias_correction", "adjust"})
+NONE_MEANS_OFF = frozenset({"bias_correction", "adjust", "dynamic_correction"})
 
 
 def allowed(vocabulary: str) -> tuple[str, ...]:

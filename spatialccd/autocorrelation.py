@@ -20,8 +20,14 @@ Permutation inference randomly permutes x over the units (global) or, holding x_
 fixed, the other values over i's neighbours (LISA, "conditional randomisation",
 Anselin 1995).  Pseudo p-values are (1 + #{simulated at least as extreme}) / (1 + P).
 Every random draw comes from ``numpy.random.default_rng(seed)``; the per-year wrappers
-give each year its own stream spawned from ``seed`` so a year's result does not depend
-on which other years are in the panel.
+give each year its own stream keyed by ``(seed, year)`` (a ``SeedSequence`` with the year
+as spawn key, :mod:`spatialccd._random`), so a year's result does not depend on which
+other years are in the panel: ``lisa_by_year`` on three years gives exactly the rows of
+those years from all years (multiple-testing adjustment is per year too).
+
+:func:`panel_moran` is Moran's I of a whole panel with the NT×NT weights I_T ⊗ W, of the
+variable or of the residuals of the non-spatial (fixed-effects) regression, the first
+row of the specification-test chain (seed 002 Table 6).
 
 LISA permutation algorithm (no Python loop over units).  As in GeoDa and esda's
 ``crand``, one (P, k_max) matrix D of k_max distinct indices into range(n − 1) per row
@@ -64,7 +70,9 @@ Benjamini, Y. & Hochberg, Y. (1995) Controlling the false discovery rate.
 """
 from __future__ import annotations
 
-from collections.abc import Callable
+import math
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from typing import Literal
 
 import numpy as np
@@ -74,18 +82,21 @@ from libpysal.graph import Graph
 from scipy import stats
 from tqdm import tqdm  # plain bar: tqdm.auto warns in Jupyter without ipywidgets
 
-from .panel import PanelData, normalise_units
+from ._options import Effects, check_option
+from ._random import SeedLike, period_generators
+from .exceptions import DataError, SpatialCCDError
+from .hypotheses import TestStatistic
+from .panel import PanelData, as_panel, normalise_units
 from .weights import to_sparse
 
 __all__ = ["moran", "geary", "getis_ord", "moran_by_year", "geary_by_year", "getis_ord_by_year",
-           "moran_residuals", "lisa", "lisa_by_year", "CLUSTERS", "QUADRANTS"]
+           "moran_residuals", "panel_moran", "MoranTest", "lisa", "lisa_by_year", "CLUSTERS", "QUADRANTS"]
 
 #: Quadrants of the Moran scatter plot (value, spatial lag): HH, LH, LL, HL.
 QUADRANTS = ("HH", "LH", "LL", "HL")
 #: Every LISA cluster label, in the fixed order used by tables, legends and colours.
 CLUSTERS = ("HH", "LH", "LL", "HL", "not significant", "isolated")
 
-SeedLike = int | np.random.Generator | np.random.SeedSequence | None
 _CHUNK_ELEMENTS = 2_000_000  # cap on n × permutations held in memory at once
 _BLOCK_ELEMENTS = 1 << 18  # units × permutations per LISA block (≈ 2 MB of float64: cache-sized)
 
@@ -95,10 +106,10 @@ _BLOCK_ELEMENTS = 1 << 18  # units × permutations per LISA block (≈ 2 MB of f
 # ---------------------------------------------------------------------------
 def _check_array(x: np.ndarray, what: str) -> None:
     if x.size < 3:
-        raise ValueError(f"{what}: {x.size} unit(s); spatial autocorrelation needs at least 3")
+        raise SpatialCCDError(f"{what}: {x.size} unit(s); spatial autocorrelation needs at least 3")
     if np.ptp(x) <= 1e-12 * max(1.0, float(np.abs(x).max())):
-        raise ValueError(f"{what}: the variable is constant (value {x[0]!r} for all {x.size} units); "
-                         "spatial autocorrelation is undefined (Σ(x−x̄)² = 0)")
+        raise SpatialCCDError(f"{what}: the variable is constant (value {x[0]!r} for all {x.size} units); "
+                              "spatial autocorrelation is undefined (Σ(x−x̄)² = 0)")
 
 
 def _w_matrix(w: Graph, ids: pd.Index) -> sp.csr_matrix:
@@ -115,27 +126,29 @@ def _cross_section(values: pd.Series | np.ndarray, w: Graph) -> tuple[np.ndarray
         raise TypeError(f"w must be a libpysal.graph.Graph, got {type(w).__name__}")
     if isinstance(values, pd.Series):
         if not pd.api.types.is_numeric_dtype(values) or pd.api.types.is_bool_dtype(values):
-            raise ValueError(f"values are not numeric (dtype {values.dtype})")
+            raise SpatialCCDError(f"values are not numeric (dtype {values.dtype})")
         ids = values.index
         if not ids.isin(w.unique_ids).all():  # e.g. province names in any spelling → codes
             ids = pd.Index(normalise_units(ids)[0], name=ids.name)
         if not ids.is_unique:
-            raise ValueError(f"duplicated unit ids: {ids[ids.duplicated()].unique().tolist()}")
+            raise SpatialCCDError(f"duplicated unit ids: {ids[ids.duplicated()].unique().tolist()}")
         x = values.to_numpy(dtype=float)
     else:
         x = np.asarray(values, dtype=float)
         ids = pd.Index(w.unique_ids)
         if x.ndim != 1 or x.size != len(ids):
-            raise ValueError(f"values have shape {x.shape}; expected ({len(ids)},) in the order of w.unique_ids")
+            raise SpatialCCDError(f"values have shape {x.shape}; expected ({len(ids)},) in the order of w.unique_ids")
     bad = ~np.isfinite(x)
     if bad.any():
-        raise ValueError(f"missing or non-finite values for unit(s) {ids[bad].tolist()}")
+        raise SpatialCCDError(f"missing or non-finite values for unit(s) {ids[bad].tolist()}")
     W = _w_matrix(w, ids)
     _check_array(x, "values")
     return x, W, ids
 
 
-def _few_units_years(data: pd.DataFrame, unit: str, time: str) -> dict:
+def _few_units_years(data, unit: str, time: str) -> dict:
+    if isinstance(data, PanelData):   # balanced: every year has the panel's N units
+        return {} if data.N >= 3 else {t: data.N for t in data.times}
     frame = data.reset_index() if any(n in (unit, time) for n in data.index.names) else data
     if unit not in frame.columns or time not in frame.columns:
         return {}  # PanelData reports the missing column
@@ -147,20 +160,13 @@ def _panel(data: pd.DataFrame, column: str, w: Graph, unit: str, time: str):
     """Validate a panel; return (PanelData, (N, T) values, W aligned to the units)."""
     few = _few_units_years(data, unit, time)
     if few:
-        raise ValueError(f"year(s) with fewer than 3 units (spatial autocorrelation undefined): {few}")
-    panel = PanelData(data, unit=unit, time=time)
+        raise SpatialCCDError(f"year(s) with fewer than 3 units (spatial autocorrelation undefined): {few}")
+    panel = as_panel(data, unit=unit, time=time)
     X = panel.matrix(column)  # raises naming (unit, year) cells that are missing
     W = _w_matrix(w, panel.units)
     for t, year in enumerate(panel.times):
         _check_array(X[:, t], f"{column!r} in {year}")
     return panel, X, W
-
-
-def _year_rngs(seed: SeedLike, T: int) -> list[np.random.Generator]:
-    if isinstance(seed, np.random.Generator):
-        return seed.spawn(T)
-    ss = seed if isinstance(seed, np.random.SeedSequence) else np.random.SeedSequence(seed)
-    return [np.random.default_rng(s) for s in ss.spawn(T)]
 
 
 # ---------------------------------------------------------------------------
@@ -221,7 +227,7 @@ def _geary_core(x: np.ndarray, W: sp.csr_matrix):
 
 def _getis_ord_core(x: np.ndarray, W: sp.csr_matrix):
     if np.any(x < 0):
-        raise ValueError("Getis–Ord General G needs non-negative values (e.g. levels or indices in [0, 1])")
+        raise SpatialCCDError("Getis–Ord General G needs non-negative values (e.g. levels or indices in [0, 1])")
     n = x.size
     s0, s1, s2 = _weight_sums(W)
     m1, m2, m3, m4 = (x.sum(), (x ** 2).sum(), (x ** 3).sum(), (x ** 4).sum())
@@ -276,7 +282,7 @@ def _global_test(core, x: np.ndarray, W: sp.csr_matrix, permutations: int,
 
 def _check_permutations(permutations: int) -> None:
     if isinstance(permutations, bool) or not isinstance(permutations, (int, np.integer)) or permutations < 0:
-        raise ValueError(f"permutations must be a non-negative integer, got {permutations!r}")
+        raise SpatialCCDError(f"permutations must be a non-negative integer, got {permutations!r}")
 
 
 def _one(core, values, w, permutations, seed) -> pd.Series:
@@ -288,7 +294,7 @@ def _one(core, values, w, permutations, seed) -> pd.Series:
 def _by_year(core, data, column, w, unit, time, permutations, seed) -> pd.DataFrame:
     _check_permutations(permutations)
     panel, X, W = _panel(data, column, w, unit, time)
-    rngs = _year_rngs(seed, panel.T)
+    rngs = period_generators(seed, panel.times)
     rows = [_global_test(core, X[:, t], W, permutations, rngs[t]) for t in range(panel.T)]
     return pd.DataFrame(rows, index=panel.times)
 
@@ -381,14 +387,14 @@ def moran_residuals(y: pd.Series, X: pd.DataFrame, w: Graph, *, add_constant: bo
     if not isinstance(X, pd.DataFrame) or not isinstance(y, pd.Series):
         raise TypeError("y must be a Series and X a DataFrame, both indexed by unit")
     if not X.index.equals(y.index):
-        raise ValueError("y and X must have the same index (units in the same order)")
+        raise SpatialCCDError("y and X must have the same index (units in the same order)")
     yv, W, _ = _cross_section(y, w)
     Xv = X.to_numpy(dtype=float)
     bad = ~np.isfinite(Xv)
     if bad.any():
         r, c = np.nonzero(bad)
-        raise ValueError(f"missing or non-finite regressors at (unit, column): "
-                         f"{[(X.index[i], X.columns[j]) for i, j in zip(r[:20], c[:20])]}")
+        raise SpatialCCDError(f"missing or non-finite regressors at (unit, column): "
+                              f"{[(X.index[i], X.columns[j]) for i, j in zip(r[:20], c[:20])]}")
     if add_constant:
         Xv = np.column_stack([np.ones(len(yv)), Xv])
     n, k = Xv.shape
@@ -406,6 +412,147 @@ def moran_residuals(y: pd.Series, X: pd.DataFrame, w: Graph, *, add_constant: bo
     return pd.Series({"n": n, "I": i_obs, "E_I": ei, "var": var, "z": z,
                       "p_two_sided": 2 * stats.norm.sf(abs(z)), "p_greater": stats.norm.sf(z),
                       "p_less": stats.norm.cdf(z)})
+
+
+# ---------------------------------------------------------------------------
+# Moran's I of a panel (I_T ⊗ W), of the variable or of fixed-effects residuals
+# ---------------------------------------------------------------------------
+@dataclass(frozen=True)
+class MoranTest(TestStatistic):
+    """A Moran's I test: ``stat`` is the z-value (I − E[I]) / √Var[I] (two-sided normal
+    ``pvalue``); ``I``, ``E_I`` and ``var_I`` carry Moran's I and its moments."""
+
+    I: float = math.nan  # noqa: E741 - Moran's I
+    E_I: float = math.nan
+    var_I: float = math.nan
+
+    def __str__(self) -> str:
+        return (super().__str__() + f"\n  Moran's I: {self.I:.4f}  (E[I] = {self.E_I:.4f}, "
+                                    f"Var[I] = {self.var_I:.4g})")
+
+
+def _demeaner(effects: str, T: int, N: int) -> Callable[[np.ndarray], np.ndarray]:
+    """M_D of the fixed effects on (NT, m) time-major blocks: unit, time or both means removed
+    (``"none"``: identity; the constant then enters as a regressor)."""
+    def demean(v: np.ndarray) -> np.ndarray:
+        b = v.reshape(T, N, -1)
+        if effects in ("individual", "twoways"):
+            b = b - b.mean(axis=0, keepdims=True)
+        if effects in ("time", "twoways"):
+            b = b - b.mean(axis=1, keepdims=True)
+        return b.reshape(T * N, -1)
+    return demean
+
+
+def _lagger(W: sp.csr_matrix, T: int) -> Callable[[np.ndarray], np.ndarray]:
+    """v ↦ (I_T ⊗ W) v for (NT, m) time-major blocks."""
+    N = W.shape[0]
+
+    def lag(v: np.ndarray) -> np.ndarray:
+        m = v.shape[1]
+        b = v.reshape(T, N, m).transpose(1, 0, 2).reshape(N, T * m)
+        return (W @ b).reshape(N, T, m).transpose(1, 0, 2).reshape(T * N, m)
+    return lag
+
+
+def _centred_trace(W: sp.csr_matrix, B: sp.csr_matrix, centred: bool) -> float:
+    """tr(E W E B) with E = I − J/N (``centred``) or E = I:
+    tr(WB) − ι'WBι/N − ι'BWι/N + (ι'Wι)(ι'Bι)/N²."""
+    tr = float(W.multiply(B.T).sum())
+    if not centred:
+        return tr
+    N = W.shape[0]
+    one = np.ones(N)
+    r_w, c_w, r_b, c_b = W @ one, W.T @ one, B @ one, B.T @ one
+    return tr - (c_w @ r_b) / N - (c_b @ r_w) / N + W.sum() * B.sum() / N ** 2
+
+
+def panel_moran(data, column: str, w: Graph, *, unit: str = "province", time: str = "year",
+                effects: Effects = "none", regressors: Sequence[str] | None = None) -> MoranTest:
+    r"""Moran's I of a balanced panel with the NT×NT weights I_T ⊗ W, and its normal test.
+
+    e = M y with M = I − Z(Z'Z)⁺Z', Z the fixed-effects dummies of ``effects`` (unit,
+    time or both; a constant with ``"none"``) and the ``regressors``; n = NT, A = I_T ⊗ W,
+    S₀ = T·Σ w_ij, k = rank Z (1 + p, N + p, T + p or N + T − 1 + p):
+
+        I = (n / S₀) e'Ae / e'e
+        E[I] = (n / S₀) tr(MA) / (n − k)
+        Var[I] = (n / S₀)² [tr(MAMA') + tr(MAMA) + tr(MA)²] / ((n − k)(n − k + 2)) − E[I]²
+
+    the Cliff & Ord (1981, ch. 8) moments of a regression residual (``spdep::lm.morantest``)
+    applied to the stacked panel (Anselin 1988, *Spatial Econometrics*, §13; Elhorst 2014,
+    *Spatial Econometrics*, ch. 3).  Without ``regressors`` and with ``effects="none"`` this
+    is Moran's I of the pooled variable (z = y − ȳ) with its normality moments
+    (E[I] = −1/(NT − 1)); with ``regressors`` it is Moran's I of the residuals of the
+    non-spatial (fixed-effects) model, the first test of the specification chain (seed 002
+    Table 6).  With one period and ``effects="none"`` it equals :func:`moran` (``z_norm``)
+    and :func:`moran_residuals`.
+
+    The traces are computed without forming NT×NT matrices: M = M_D − QQ' with M_D the
+    within transformation (E_T ⊗ E_N, E = I − J/n, identity factors where an effect is
+    absent) and Q an orthonormal basis of M_D X, so tr(M_D A M_D B) = tr(E_T)·tr(E_N W E_N B)
+    and the Q terms are p × p.
+
+    ``regressors`` are columns of ``data`` (transformations such as logs belong in the
+    data).  Returns a :class:`MoranTest` (a :class:`~spatialccd.hypotheses.TestStatistic`
+    with ``stat`` the z-value, ``pvalue`` two-sided, and ``I``, ``E_I``, ``var_I``).
+    """
+    effects = check_option("effects", effects, where="panel_moran")
+    if not isinstance(w, Graph):
+        raise TypeError(f"w must be a libpysal.graph.Graph, got {type(w).__name__}")
+    panel = as_panel(data, unit=unit, time=time)
+    N, T = panel.N, panel.T
+    n = N * T
+    y = panel.values(column)[:, None]
+    names = list(regressors or ())
+    X = panel.values(names).reshape(n, len(names)) if names else np.empty((n, 0))
+    W = _w_matrix(w, panel.units)
+    if W.nnz == 0:
+        raise SpatialCCDError("w has no links: Moran's I is undefined")
+    demean, lag = _demeaner(effects, T, N), _lagger(W, T)
+    dummies = {"none": 0, "individual": N, "time": T, "twoways": N + T - 1}[effects]
+    Xt = np.column_stack([np.ones(n), X]) if effects == "none" else demean(X)
+    Q, R = np.linalg.qr(Xt) if Xt.shape[1] else (np.empty((n, 0)), np.empty((0, 0)))
+    if Xt.shape[1]:
+        scale = max(1.0, float(np.abs(R).max()))
+        weak = np.flatnonzero(np.abs(np.diag(R)) <= 1e-10 * scale)
+        if weak.size:
+            labels = (["constant"] if effects == "none" else []) + names
+            raise DataError(f"panel_moran: regressor(s) {[labels[i] for i in weak]} are absorbed by the "
+                            f"{effects} effects or collinear with the others")
+    k = dummies + Xt.shape[1]
+    if n - k <= 2:
+        raise DataError(f"panel_moran: {n} observations for {k} parameters (effects and regressors)")
+    e = demean(y)
+    e = (e - Q @ (Q.T @ e))[:, 0]
+    if e @ e <= 1e-24 * max(1.0, float(y[:, 0] @ y[:, 0])):
+        raise DataError(f"panel_moran: {column!r} is fully explained by the {effects} effects and regressors "
+                        "(zero residuals); Moran's I is undefined")
+    s0 = T * float(W.sum())
+    c = n / s0
+    I_obs = c * float(e @ lag(e[:, None])[:, 0]) / float(e @ e)
+    tr_T = T - 1 if effects in ("individual", "twoways") else T
+    centred = effects in ("time", "twoways")
+    QA, QAt = Q.T @ lag(Q), Q.T @ _lagger(W.T.tocsr(), T)(Q)  # Q'AQ, Q'A'Q
+    tr_ma = tr_T * _centred_trace(W, sp.identity(N, format="csr"), centred) - np.trace(QA)
+
+    def tr_mamb(B: sp.csr_matrix, QB: np.ndarray) -> float:
+        lag_b = _lagger(B, T)
+        cross = np.trace(Q.T @ lag(demean(lag_b(Q)))) + np.trace(Q.T @ lag_b(demean(lag(Q))))
+        return tr_T * _centred_trace(W, B, centred) - cross + np.trace(QA @ QB)
+
+    tr_mamat, tr_mama = tr_mamb(W.T.tocsr(), QAt), tr_mamb(W, QA)
+    E = c * tr_ma / (n - k)
+    var = c ** 2 * (tr_mamat + tr_mama + tr_ma ** 2) / ((n - k) * (n - k + 2)) - E ** 2
+    z = (I_obs - E) / math.sqrt(var)
+    what = "the pooled variable" if not names and effects == "none" else \
+        ("OLS residuals" if effects == "none" else f"{effects} fixed-effects residuals")
+    base = TestStatistic.normal(f"Moran's I ({'panel' if not names else 'residuals'})",
+                                "no spatial autocorrelation", z,
+                                note=f"Moran's I of {what} of {column!r}, W = I_T ⊗ W (N = {N}, T = {T}); "
+                                     f"I = {I_obs:.4f}, E[I] = {E:.4f}")
+    return MoranTest(base.name, base.null, base.stat, base.df, base.pvalue, base.dist, base.note,
+                     I=I_obs, E_I=E, var_I=var)
 
 
 # ---------------------------------------------------------------------------
@@ -600,15 +747,15 @@ def _lisa_frame(cols: dict[str, np.ndarray], index: pd.Index) -> pd.DataFrame:
 def _check_lisa_options(permutations, alpha, adjust, moments, inference) -> None:
     _check_permutations(permutations)
     if not 0 < alpha < 1:
-        raise ValueError(f"alpha must be in (0, 1), got {alpha!r}")
+        raise SpatialCCDError(f"alpha must be in (0, 1), got {alpha!r}")
     if adjust not in (None, "fdr", "bonferroni"):
-        raise ValueError(f"adjust must be None, 'fdr' or 'bonferroni', got {adjust!r}")
+        raise SpatialCCDError(f"adjust must be None, 'fdr' or 'bonferroni', got {adjust!r}")
     if moments not in ("conditional", "total"):
-        raise ValueError(f"moments must be 'conditional' or 'total', got {moments!r}")
+        raise SpatialCCDError(f"moments must be 'conditional' or 'total', got {moments!r}")
     if inference not in ("permutation", "analytical"):
-        raise ValueError(f"inference must be 'permutation' or 'analytical', got {inference!r}")
+        raise SpatialCCDError(f"inference must be 'permutation' or 'analytical', got {inference!r}")
     if inference == "permutation" and permutations == 0:
-        raise ValueError("inference='permutation' needs permutations > 0 (or use inference='analytical')")
+        raise SpatialCCDError("inference='permutation' needs permutations > 0 (or use inference='analytical')")
 
 
 def lisa(values: pd.Series | np.ndarray, w: Graph, *, permutations: int = 9999, seed: SeedLike = None,
@@ -665,7 +812,7 @@ def lisa_by_year(data: pd.DataFrame, column: str, w: Graph, *, unit: str = "prov
     """
     _check_lisa_options(permutations, alpha, adjust, moments, inference)
     panel, X, W = _panel(data, column, w, unit, time)
-    rngs = _year_rngs(seed, panel.T)
+    rngs = period_generators(seed, panel.times)
     frames = []
     for t in tqdm(range(panel.T), desc="LISA", disable=not progress):
         cols = _lisa_core(X[:, t], W, permutations=permutations, rng=rngs[t], alpha=alpha,

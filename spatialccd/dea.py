@@ -37,6 +37,9 @@ import pandas as pd
 from scipy import sparse
 from scipy.optimize import linprog
 
+from .exceptions import ConvergenceError, DataError, DataQualityWarning, SpatialCCDError
+from .summary import Summary, SummaryMixin
+
 __all__ = ["dea", "DEAResult"]
 
 Model = Literal["ccr", "bcc"]
@@ -59,17 +62,17 @@ def as_labelled_matrix(data, name: str) -> tuple[np.ndarray, pd.Index, list]:
         nonnum = [c for c in data.columns if not pd.api.types.is_numeric_dtype(data[c])
                   or pd.api.types.is_bool_dtype(data[c])]
         if nonnum:
-            raise ValueError(f"{name}: non-numeric column(s) {nonnum}")
+            raise DataError(f"{name}: non-numeric column(s) {nonnum}")
         arr, index, cols = data.to_numpy(dtype=float), data.index, list(data.columns)
     else:
         arr = np.asarray(data, dtype=float)
         if arr.ndim == 1:
             arr = arr[:, None]
         if arr.ndim != 2:
-            raise ValueError(f"{name} must be 1-D or 2-D, got shape {arr.shape}")
+            raise DataError(f"{name} must be 1-D or 2-D, got shape {arr.shape}")
         index, cols = pd.RangeIndex(arr.shape[0]), [f"{name}{j + 1}" for j in range(arr.shape[1])]
     if arr.shape[0] == 0 or arr.shape[1] == 0:
-        raise ValueError(f"{name} is empty (shape {arr.shape})")
+        raise DataError(f"{name} is empty (shape {arr.shape})")
     return arr.copy(), index, cols
 
 
@@ -79,24 +82,24 @@ def require_positive(arr: np.ndarray, index: pd.Index, cols: list, name: str) ->
     if bad.any():
         r, c = np.nonzero(bad)
         cells = [(index[i], cols[j], arr[i, j].item()) for i, j in zip(r[:20], c[:20])]
-        raise ValueError(f"{name}: DEA needs strictly positive, finite data; {int(bad.sum())} bad "
-                         f"cell(s) (unit, column, value): {cells}")
+        raise DataError(f"{name}: DEA needs strictly positive, finite data; {int(bad.sum())} bad "
+                        f"cell(s) (unit, column, value): {cells}")
 
 
 def _align(inputs, outputs) -> tuple[np.ndarray, np.ndarray, pd.Index, list, list]:
     x, xi, xc = as_labelled_matrix(inputs, "x")
     y, yi, yc = as_labelled_matrix(outputs, "y")
     if len(x) != len(y):
-        raise ValueError(f"inputs have {len(x)} rows, outputs {len(y)}")
+        raise DataError(f"inputs have {len(x)} rows, outputs {len(y)}")
     labelled = isinstance(inputs, (pd.DataFrame, pd.Series)) and isinstance(outputs, (pd.DataFrame, pd.Series))
     if labelled and not xi.equals(yi):
         if not xi.has_duplicates and set(xi) == set(yi):
             y = y[yi.get_indexer(xi)]
         else:
-            raise ValueError("inputs and outputs are indexed by different units: "
-                             f"{sorted(map(str, set(xi) ^ set(yi)))[:20]}")
+            raise DataError("inputs and outputs are indexed by different units: "
+                            f"{sorted(map(str, set(xi) ^ set(yi)))[:20]}")
     if xi.has_duplicates:
-        raise ValueError(f"duplicated unit labels: {sorted(map(str, set(xi[xi.duplicated()])))[:20]}")
+        raise DataError(f"duplicated unit labels: {sorted(map(str, set(xi[xi.duplicated()])))[:20]}")
     require_positive(x, xi, xc, "inputs")
     require_positive(y, xi, yc, "outputs")
     return x, y, xi, xc, yc
@@ -167,8 +170,8 @@ def _solve(x, y, units, labels, *, theta: np.ndarray | None = None, **kw) -> tup
         try:
             t, b = _block_lp(x, y, part, theta=None if theta is None else theta[start:start + _BATCH], **kw)
         except _LPFailure as err:
-            raise RuntimeError(f"DEA linear program did not solve (HiGHS status {err.status}: {err}) "
-                               f"for units {list(labels[part])[:20]}") from None
+            raise ConvergenceError(f"DEA linear program did not solve (HiGHS status {err.status}: {err}) "
+                                   f"for units {list(labels[part])[:20]}") from None
         thetas.append(t)
         blocks.append(b)
     return np.concatenate(thetas), np.vstack(blocks)
@@ -188,8 +191,8 @@ def _super_efficiency(x, y, labels, eff, *, orientation, rts) -> np.ndarray:
             out[o] = _efficiency(t, orientation)[0]
         except _LPFailure as err:
             if err.status != 2:
-                raise RuntimeError(f"super-efficiency LP for unit {labels[o]!r} did not solve "
-                                   f"(HiGHS status {err.status}: {err})") from None
+                raise ConvergenceError(f"super-efficiency LP for unit {labels[o]!r} did not solve "
+                                       f"(HiGHS status {err.status}: {err})") from None
             out[o] = np.nan
             infeasible.append(labels[o])
     if infeasible:
@@ -199,7 +202,7 @@ def _super_efficiency(x, y, labels, eff, *, orientation, rts) -> np.ndarray:
 
 
 @dataclass(frozen=True)
-class DEAResult:
+class DEAResult(SummaryMixin):
     """Result of :func:`dea`; every table is labelled by the DMUs' labels.
 
     Attributes
@@ -263,6 +266,24 @@ class DEAResult:
                   self.peers]
         return pd.concat(parts, axis=1)
 
+    def summary(self) -> Summary:
+        """Facts (model, orientation, DMUs, efficient units, mean efficiency) and the per-DMU scores."""
+        model = {"ccr": "CCR (constant returns)", "bcc": "BCC (variable returns)"}[self.model]
+        efficient = self.efficient
+        facts = (("Model", model), ("Orientation", self.orientation), ("DMUs", str(len(self.efficiency))),
+                 ("Strongly efficient", f"{int(efficient.sum())}"),
+                 ("Mean efficiency", f"{self.efficiency.mean():.4f}"),
+                 ("Slacks", "two-phase" if self.slacks_input is not None else "radial only"))
+        cols = {"efficiency": self.efficiency}
+        if self.super_efficiency is not None:
+            cols["super-efficiency"] = self.super_efficiency
+        cols |= {"CCR": self.ccr, "BCC": self.bcc, "scale": self.scale_efficiency, "RTS": self.rts,
+                 "efficient": efficient.map({True: "yes", False: "no"})}
+        notes = ("Efficiency θ* (input) or 1/η* (output); scale efficiency = CCR / BCC; RTS at the projection "
+                 "(Färe, Grosskopf & Lovell 1985).",)
+        return Summary(title=f"Data envelopment analysis: {model}, {self.orientation} orientation", facts=facts,
+                       tables=(("Efficiency by DMU", pd.DataFrame(cols)),), notes=notes)
+
 
 def dea(inputs, outputs, *, model: Model = "bcc", orientation: Orientation = "input",
         slacks: bool = True, super_efficiency: bool = False) -> DEAResult:
@@ -296,16 +317,19 @@ def dea(inputs, outputs, *, model: Model = "bcc", orientation: Orientation = "in
     LP HiGHS cannot solve.
     """
     if model not in ("ccr", "bcc"):
-        raise ValueError(f"model must be 'ccr' or 'bcc', got {model!r}")
+        raise SpatialCCDError(f"model must be 'ccr' or 'bcc', got {model!r}")
     if orientation not in ("input", "output"):
-        raise ValueError(f"orientation must be 'input' or 'output', got {orientation!r}")
+        raise SpatialCCDError(f"orientation must be 'input' or 'output', got {orientation!r}")
     x, y, labels, xcols, ycols = _align(inputs, outputs)
     n, m = x.shape
     s = y.shape[1]
+    if n < m + s:
+        raise DataError(f"DEA needs at least as many units as inputs + outputs ({m} + {s} = {m + s}), got {n} "
+                        f"units: every unit would be efficient")
     if n < max(m * s, 3 * (m + s)):
         warnings.warn(f"only {n} units for {m} inputs and {s} outputs: DEA discriminates poorly below "
                       f"max(m·s, 3(m+s)) = {max(m * s, 3 * (m + s))} units; many will score 1",
-                      UserWarning, stacklevel=2)
+                      DataQualityWarning, stacklevel=2)
     units = np.arange(n)
     common = dict(orientation=orientation, exclude_self=False)
     theta = {rts: _solve(x, y, units, labels, rts=rts, **common) for rts in ("crs", "vrs", "nirs")}

@@ -11,9 +11,9 @@ all of them with one filter, as statsmodels' ``ModelWarning``::
 """
 from __future__ import annotations
 
-__all__ = ["SpatialCCDError", "DataError", "WeightsError", "ConvergenceError", "StudyError",
+__all__ = ["SpatialCCDError", "DataError", "ExpressionError", "WeightsError", "ConvergenceError", "StudyError",
            "SpatialCCDWarning", "IslandWarning", "HausmanWarning", "SmallRegionWarning", "NonProvinceRowWarning",
-           "DataQualityWarning", "NestingWarning", "SpatialCCDDeprecationWarning"]
+           "DataQualityWarning", "NestingWarning", "SpatialCCDDeprecationWarning", "OneGroupWarning"]
 
 
 class SpatialCCDError(ValueError):
@@ -25,6 +25,10 @@ class DataError(SpatialCCDError):
 
     The message names the file and line, or the unit, year and column at fault.
     """
+
+
+class ExpressionError(SpatialCCDError):
+    """An expression or model formula outside the fixed grammar (spatialccd.grammar); names the text and position."""
 
 
 class WeightsError(SpatialCCDError):
@@ -72,8 +76,16 @@ class DataQualityWarning(SpatialCCDWarning):
     """The data-quality screen found something to look at (jumps, zeros, constant columns)."""
 
 
+class OneGroupWarning(SpatialCCDWarning):
+    """A grouping with a single group: an inequality result without a between-group part (not a decomposition)."""
+
+
 class NestingWarning(SpatialCCDWarning):
     """A likelihood-ratio test between models that are not exactly nested, or with a negative statistic."""
+
+
+class VintageWarning(SpatialCCDWarning):
+    """A city code or name of another vintage of the divisions was mapped to this map's unit; the message names the change."""
 
 
 class SpatialCCDDeprecationWarning(SpatialCCDWarning, FutureWarning):

@@ -14,15 +14,20 @@ from __future__ import annotations
 
 import math
 import warnings
-from collections.abc import Hashable, Iterator, Mapping
+from collections.abc import Iterator
 from dataclasses import dataclass
+from typing import Literal
 
 import numpy as np
 import pandas as pd
 from tqdm import tqdm  # plain bar: tqdm.auto warns in Jupyter without ipywidgets
 
-from .geo import REGION3, REGION4, province_table
-from .panel import normalise_units
+from ._groups import GroupSpec, cells as _cells, group_labels as _group_labels, region_name
+from ._legacy_summary import summary_method
+from ._options import check_option
+from ._random import period_generators as _period_generators
+from .exceptions import DataError, OneGroupWarning, SpatialCCDError, SpatialCCDWarning
+from .summary import Summary, SummaryMixin
 
 __all__ = ["DagumResult", "dagum_gini", "TheilResult", "theil", "coefficient_of_variation",
            "RegionalMeans", "regional_means", "NATION"]
@@ -30,10 +35,9 @@ __all__ = ["DagumResult", "dagum_gini", "TheilResult", "theil", "coefficient_of_
 #: Label of the whole sample in tables that list the nation beside its groups.
 NATION = "Nation"
 
-_REGION_COLUMNS = {"region4": REGION4, "region3": REGION3}
-_ZH = {"East": "东部", "Central": "中部", "West": "西部", "Northeast": "东北"}
-
-GroupSpec = str | Mapping[Hashable, Hashable] | None
+#: What values a measure accepts: strictly positive (Theil, CV), non-negative with a
+#: positive mean (Gini), or any real number (kernel densities).
+Domain = Literal["positive", "nonnegative", "real"]
 
 
 # ---------------------------------------------------------------------------
@@ -62,63 +66,46 @@ class _Sections:
                     yield t, label, y[m], w[m], u[m]
 
 
-def _cells(df: pd.DataFrame, mask: np.ndarray, unit: str, time: str, limit: int = 20) -> list:
-    sub = df.loc[mask, [unit, time]].head(limit)
-    return [(u.item() if isinstance(u, np.generic) else u, t.item() if isinstance(t, np.generic) else t)
-            for u, t in sub.itertuples(index=False)]
-
-
 def _numeric(df: pd.DataFrame, col: str, unit: str, time: str, *, what: str) -> np.ndarray:
     s = df[col]
     if not pd.api.types.is_numeric_dtype(s) or pd.api.types.is_bool_dtype(s):
-        raise ValueError(f"{what} column {col!r} is not numeric (dtype {s.dtype})")
+        raise DataError(f"{what} column {col!r} is not numeric (dtype {s.dtype})")
     arr = s.to_numpy(dtype=float)
     bad = ~np.isfinite(arr)
     if bad.any():
-        raise ValueError(f"missing or non-finite values in {what} column {col!r} at {int(bad.sum())} "
-                         f"({unit}, {time}) row(s): {_cells(df, bad, unit, time)}")
+        raise DataError(f"missing or non-finite values in {what} column {col!r} at {int(bad.sum())} "
+                        f"({unit}, {time}) row(s): {_cells(df, bad, unit, time)}")
     return arr
 
 
-def _group_labels(df: pd.DataFrame, group: GroupSpec, unit: str, time: str) -> tuple[np.ndarray, tuple]:
-    """Group label of every row and the labels in table order."""
-    if isinstance(group, Mapping):
-        labels = df[unit].map(group)
-        missing = labels.isna().to_numpy()
-        if missing.any():
-            absent = sorted({str(u) for u in df.loc[missing, unit]})
-            raise ValueError(f"group mapping has no entry for unit(s) {absent[:20]}")
-        order: tuple | None = None
-    elif isinstance(group, str) and group in df.columns:
-        labels = df[group]
-        missing = labels.isna().to_numpy()
-        if missing.any():
-            raise ValueError(f"missing group labels in column {group!r} at ({unit}, {time}) rows "
-                             f"{_cells(df, missing, unit, time)}")
-        order = tuple(labels.cat.categories) if isinstance(labels.dtype, pd.CategoricalDtype) else None
-    elif isinstance(group, str) and group in _REGION_COLUMNS:
-        uniq = pd.unique(df[unit])
-        codes, is_province = normalise_units(uniq)
-        if not is_province:
-            raise ValueError(f"group={group!r} is neither a column of the data nor usable as a "
-                             f"province region: the {unit!r} values are not provinces; pass a "
-                             f"column name or a {{unit: group}} mapping; columns are {list(df.columns)}")
-        region = province_table()[group]
-        labels = df[unit].map(dict(zip(uniq, region.loc[codes].to_numpy())))
-        order = _REGION_COLUMNS[group]
-    else:
-        raise ValueError(f"unknown group column {group!r}; columns are {list(df.columns)} "
-                         f"(or use 'region4' / 'region3' with province units)")
-    present = set(pd.unique(labels))
-    ordered = tuple(g for g in order if g in present) if order is not None else tuple(sorted(present, key=str))
-    return labels.to_numpy(), ordered
+def _check_domain(df: pd.DataFrame, y: np.ndarray, column: str, unit: str, time: str, domain: Domain) -> None:
+    """Raise naming the (unit, time) rows whose values are outside ``domain`` (see :func:`_sections`)."""
+    if domain == "positive":
+        bad = y <= 0
+        if bad.any():
+            raise DataError(f"column {column!r} must be positive (inequality of a non-positive mean is "
+                            f"undefined); non-positive at {int(bad.sum())} ({unit}, {time}) row(s): "
+                            f"{_cells(df, bad, unit, time)}")
+    elif domain == "nonnegative":
+        bad = y < 0
+        if bad.any():
+            raise DataError(f"column {column!r} must be non-negative (the Gini coefficient is defined for "
+                            f"non-negative values with a positive mean); negative at {int(bad.sum())} "
+                            f"({unit}, {time}) row(s): {_cells(df, bad, unit, time)}")
+        totals = pd.Series(y).groupby(df[time].to_numpy()).sum()
+        zero = totals.index[totals.to_numpy() <= 0].tolist()
+        if zero:
+            raise DataError(f"column {column!r} is zero for every unit in {time}(s) {zero[:20]}: the Gini "
+                            "coefficient of a zero mean is undefined")
 
 
 def _sections(data: pd.DataFrame, column: str, *, group: GroupSpec, unit: str, time: str,
-              weights: str | None, positive: bool = True) -> _Sections:
+              weights: str | None, domain: Domain = "positive") -> _Sections:
     """Validate a long table and split it into yearly cross-sections (never modifies ``data``).
 
-    ``positive=False`` lifts the requirement of strictly positive values (kernel densities).
+    ``domain`` is what the values must be: ``"positive"`` (Theil, CV; the default),
+    ``"nonnegative"`` with a positive mean in every year (Gini: zeros are allowed, e.g.
+    a health distance of 0 where the allocation is ideal) or ``"real"`` (kernel densities).
     """
     if not isinstance(data, pd.DataFrame):
         raise TypeError(f"data must be a pandas DataFrame, got {type(data).__name__}")
@@ -126,26 +113,22 @@ def _sections(data: pd.DataFrame, column: str, *, group: GroupSpec, unit: str, t
     needed = [unit, time, column] + ([weights] if weights is not None else [])
     for col in needed:
         if col not in df.columns:
-            raise ValueError(f"column {col!r} not found; columns are {list(df.columns)}")
+            raise DataError(f"column {col!r} not found; columns are {list(df.columns)}")
     for col in (unit, time):
         if df[col].isna().any():
-            raise ValueError(f"missing {col!r} identifiers in rows {df.index[df[col].isna()].tolist()[:20]}")
+            raise DataError(f"missing {col!r} identifiers in rows {df.index[df[col].isna()].tolist()[:20]}")
     dup = df.duplicated([unit, time], keep=False).to_numpy()
     if dup.any():
-        raise ValueError(f"duplicated ({unit}, {time}) rows: {_cells(df, dup, unit, time)}")
+        raise DataError(f"duplicated ({unit}, {time}) rows: {_cells(df, dup, unit, time)}")
     y = _numeric(df, column, unit, time, what="value")
-    nonpos = y <= 0
-    if positive and nonpos.any():
-        raise ValueError(f"column {column!r} must be positive (inequality of a non-positive mean is "
-                         f"undefined); non-positive at {int(nonpos.sum())} ({unit}, {time}) row(s): "
-                         f"{_cells(df, nonpos, unit, time)}")
+    _check_domain(df, y, column, unit, time, domain)
     if weights is None:
         w = np.ones_like(y)
     else:
         w = _numeric(df, weights, unit, time, what="weight")
         if (w <= 0).any():
-            raise ValueError(f"weights column {weights!r} must be positive; non-positive at ({unit}, {time}) "
-                             f"rows {_cells(df, w <= 0, unit, time)}")
+            raise DataError(f"weights column {weights!r} must be positive; non-positive at ({unit}, {time}) "
+                            f"rows {_cells(df, w <= 0, unit, time)}")
     if group is None:
         gcode, groups = np.zeros(len(df), dtype=np.intp), ()
     else:
@@ -197,6 +180,11 @@ def _dagum_core(y: np.ndarray, w: np.ndarray, g: np.ndarray, k: int) -> dict[str
     Returns arrays of shape (B,) for ``G, G_w, G_nb, G_t`` and (B, k) / (B, k, k)
     for the group quantities; absent groups carry NaN.
     """
+    with np.errstate(divide="ignore", invalid="ignore"):  # all-zero groups and resamples give NaN
+        return _dagum_sums(y, w, g, k)
+
+
+def _dagum_sums(y: np.ndarray, w: np.ndarray, g: np.ndarray, k: int) -> dict[str, np.ndarray]:
     B = y.shape[0]
     W, Y = w.sum(-1), (w * y).sum(-1)
     out = {"G": _pair_sum(y, w) / (2.0 * W * Y)}  # ΣΣ|y_i − y_r| / (2 n² ȳ), as n² ȳ = n·Σy
@@ -222,7 +210,7 @@ def _dagum_core(y: np.ndarray, w: np.ndarray, g: np.ndarray, k: int) -> dict[str
             richer = mean_j[:, j] >= mean_j[:, h]
             d = np.where(richer, above, below) / pairs
             p = np.where(richer, below, above) / pairs
-            D = np.divide(d - p, d + p, out=np.zeros(B), where=(d + p) > 0)
+            D = np.divide(d - p, d + p, out=np.zeros(B), where=(d + p) > 0)  # equal groups: D = 0
             share = p_j[:, j] * s_j[:, h] + p_j[:, h] * s_j[:, j]
             G_nb += gjh * share * D
             G_t += gjh * share * (1.0 - D)
@@ -234,10 +222,17 @@ def _dagum_core(y: np.ndarray, w: np.ndarray, g: np.ndarray, k: int) -> dict[str
 
 
 def _flat_stats(core: dict[str, np.ndarray], groups: tuple) -> dict[tuple[str, str], np.ndarray]:
-    """(statistic, group-or-pair) → (B,) array, in table order."""
-    stats = {(name, ""): core[name] for name in ("G", "G_w", "G_nb", "G_t")}
-    for comp in ("G_w", "G_nb", "G_t"):
-        stats[("C" + comp[1:], "")] = 100.0 * core[comp] / core["G"]
+    """(statistic, group-or-pair) → (B,) array, in table order.
+
+    With a single group there is nothing to decompose: only G, G_w (= G) and G_jj.
+    Contribution rates are NaN where G = 0 (all values equal).
+    """
+    split = len(groups) > 1
+    stats = {(name, ""): core[name] for name in (("G", "G_w", "G_nb", "G_t") if split else ("G", "G_w"))}
+    if split:
+        with np.errstate(divide="ignore", invalid="ignore"):
+            for comp in ("G_w", "G_nb", "G_t"):
+                stats[("C" + comp[1:], "")] = np.where(core["G"] > 0, 100.0 * core[comp] / core["G"], np.nan)
     for j, label in enumerate(groups):
         stats[("G_jj", label)] = core["G_jj"][:, j]
     for j, a in enumerate(groups):
@@ -256,14 +251,36 @@ def _bootstrap_indices(rng: np.random.Generator, g: np.ndarray, reps: int) -> np
 # ---------------------------------------------------------------------------
 # Dagum Gini
 # ---------------------------------------------------------------------------
+_COMPONENTS = ("G", "G_w", "G_nb", "G_t", "C_w", "C_nb", "C_t")
+_TEXT = {
+    "en": {"sections": ("Overall Gini", "Within-group Gini", "Between-group Gini", "Contribution (%)"),
+           "components": ("Within (G_w)", "Between, net (G_nb)", "Transvariation (G_t)"),
+           "bounds": ("estimate", "CI lower", "CI upper"),
+           "one_group": "One group ({group}): the overall Gini equals the within-group Gini; there is no "
+                        "between-group part, so this is not a decomposition.",
+           "intervals": "Intervals: {level:.0%} bootstrap percentile intervals from {reps} replicates "
+                        "(units resampled with replacement within each group and year).",
+           "title": "Dagum Gini decomposition of {column}", "title_one": "Gini coefficient of {column}"},
+    "zh": {"sections": ("整体基尼系数", "区域内差异", "区域间差异", "贡献率(%)"),
+           "components": ("区域内", "区域间", "超变密度"),
+           "bounds": ("估计值", "置信下限", "置信上限"),
+           "one_group": "仅有一个组({group}):整体基尼系数等于组内基尼系数,没有区域间差异,不构成分解。",
+           "intervals": "区间:{reps} 次自助法重抽样(每年在组内有放回抽样)的 {level:.0%} 百分位区间。",
+           "title": "{column} 的 Dagum 基尼系数分解", "title_one": "{column} 的基尼系数"},
+}
+
+
 @dataclass(frozen=True)
-class DagumResult:
+class DagumResult(SummaryMixin):
     """Dagum Gini decomposition per year (see :func:`dagum_gini`).
 
     Attributes
     ----------
-    summary : DataFrame
+    components : DataFrame
         Index time; ``G, G_w, G_nb, G_t`` and contribution rates ``C_w, C_nb, C_t`` (%, sum 100).
+        With a single group (:attr:`decomposed` is False) only ``G`` and ``G_w`` (= G) are
+        defined; the between-group columns and the contributions are NaN.
+        (Was ``summary`` in 0.1; ``result.summary[...]`` still reaches it for one release.)
     within : DataFrame
         Index time, one column per group: within-group Gini G_jj.
     between : DataFrame
@@ -280,9 +297,13 @@ class DagumResult:
         The variable decomposed.
     level : float
         Confidence level of ``ci``.
+    grouping : str
+        How units were grouped (``"region4"``, a column name or ``"mapping"``).
+    bootstrap : int
+        Number of bootstrap replicates (0: none).
     """
 
-    summary: pd.DataFrame
+    components: pd.DataFrame
     within: pd.DataFrame
     between: pd.DataFrame
     pairs: pd.DataFrame
@@ -290,26 +311,97 @@ class DagumResult:
     ci: pd.DataFrame | None
     column: str
     level: float
+    grouping: str = ""
+    bootstrap: int = 0
 
-    def table(self, *, lang: str = "en", decimals: int | None = 3) -> pd.DataFrame:
+    @property
+    def decomposed(self) -> bool:
+        """True with two or more groups; one group has no between-group part and is no decomposition."""
+        return self.within.shape[1] > 1
+
+    @property
+    def time(self) -> str:
+        """Name of the time column."""
+        return str(self.components.index.name)
+
+    def notes(self, lang: str = "en") -> tuple[str, ...]:
+        """Sentences that belong under any table of this result (one group; bootstrap intervals)."""
+        lang = check_option("lang", lang, where="DagumResult.notes")
+        text = _TEXT[lang]
+        out = []
+        if not self.decomposed:
+            group = ", ".join(region_name(g, lang) for g in self.within.columns)
+            out.append(text["one_group"].format(group=group))
+        if self.ci is not None:
+            out.append(text["intervals"].format(level=self.level, reps=self.bootstrap))
+        return tuple(out)
+
+    def to_frame(self) -> pd.DataFrame:
+        """Every statistic, tidy: ``<time>, statistic, group, estimate`` (+ ``se, lower, upper``
+        with bootstrap).  ``statistic`` is ``G, G_w, G_nb, G_t, C_w, C_nb, C_t`` (group ``""``),
+        ``G_jj`` (group = the group) or ``G_jh`` (group = the pair ``"A–B"``); with one group
+        only ``G``, ``G_w`` and ``G_jj``."""
+        time = self.time
+        names = _COMPONENTS if self.decomposed else ("G", "G_w")
+        rows = []
+        for t in self.components.index:
+            rows += [(t, s, "", self.components.at[t, s]) for s in names]
+            rows += [(t, "G_jj", g, self.within.at[t, g]) for g in self.within.columns]
+            rows += [(t, "G_jh", p, self.between.at[t, p]) for p in self.between.columns]
+        out = pd.DataFrame(rows, columns=[time, "statistic", "group", "estimate"])
+        if self.ci is not None:
+            out = out.merge(self.ci.drop(columns="estimate"), on=[time, "statistic", "group"], how="left")
+        return out
+
+    def table(self, *, lang: str = "en", decimals: int | None = 3, intervals: bool = False) -> pd.DataFrame:
         """The seeds' Table 7 layout: rows overall/within/between/contributions, one column per year.
 
         ``lang="zh"`` labels rows 整体基尼系数 / 区域内差异 / 区域间差异 / 贡献率 as in seed 003.
+        With one group the table has the overall and the within-group Gini only (no
+        between-group or contribution rows).  ``intervals=True`` (needs ``bootstrap``) adds a
+        third index level: each statistic's estimate, then the lower and upper bootstrap
+        percentile bounds.  The sentences of :meth:`notes` are in ``table.attrs["notes"]``.
         """
-        if lang not in ("en", "zh"):
-            raise ValueError(f"lang must be 'en' or 'zh', got {lang!r}")
-        zh = lang == "zh"
-        name = (lambda g: "—".join(_ZH.get(p, p) for p in g.split("–"))) if zh else (lambda g: g)
-        sec = (("整体基尼系数", "区域内差异", "区域间差异", "贡献率(%)") if zh
-               else ("Overall Gini", "Within-group Gini", "Between-group Gini", "Contribution (%)"))
-        comp = (("区域内", "区域间", "超变密度") if zh
-                else ("Within (G_w)", "Between, net (G_nb)", "Transvariation (G_t)"))
-        blocks = [pd.DataFrame([self.summary["G"].to_numpy()], index=pd.MultiIndex.from_tuples([(sec[0], "")])),
-                  self.within.T.set_axis(pd.MultiIndex.from_tuples([(sec[1], name(g)) for g in self.within.columns])),
-                  self.between.T.set_axis(pd.MultiIndex.from_tuples([(sec[2], name(g)) for g in self.between.columns])),
-                  self.summary[["C_w", "C_nb", "C_t"]].T.set_axis(pd.MultiIndex.from_tuples([(sec[3], c) for c in comp]))]
-        out = pd.concat([b.set_axis(self.summary.index, axis=1) for b in blocks])
-        return out.round(decimals) if decimals is not None else out
+        lang = check_option("lang", lang, where="DagumResult.table")
+        if intervals and self.ci is None:
+            raise SpatialCCDError("intervals=True needs bootstrap intervals: run dagum_gini(..., bootstrap=200)")
+        text = _TEXT[lang]
+        sec = text["sections"]
+        name = (lambda g: "—".join(region_name(p, lang) for p in g.split("–"))) if lang == "zh" else str
+        rows = [((sec[0], ""), "G", "")] + [((sec[1], name(g)), "G_jj", g) for g in self.within.columns]
+        if self.decomposed:
+            rows += [((sec[2], name(p)), "G_jh", p) for p in self.between.columns]
+            rows += [((sec[3], c), s, "") for c, s in zip(text["components"], ("C_w", "C_nb", "C_t"))]
+        long = self.to_frame().set_index(["statistic", "group", self.time]).sort_index()
+        times = self.components.index
+        values = tuple(zip(("estimate", "lower", "upper"), text["bounds"])) if intervals else (("estimate", ""),)
+        index, data = [], []
+        for label, stat, group in rows:
+            cell = long.loc[(stat, group)].reindex(times)
+            for col, bound in values:
+                index.append(label + (bound,) if intervals else label)
+                data.append(cell[col].to_numpy(dtype=float))
+        out = pd.DataFrame(data, index=pd.MultiIndex.from_tuples(index), columns=times)
+        out = out.round(decimals) if decimals is not None else out
+        out.attrs["notes"] = list(self.notes(lang))
+        return out
+
+    @summary_method(frame="components")
+    def summary(self, lang: str = "en") -> Summary:
+        """Facts (variable, grouping, groups, years, bootstrap) and the :meth:`table`, with its notes."""
+        text = _TEXT[check_option("lang", lang, where="DagumResult.summary")]
+        title = text["title" if self.decomposed else "title_one"].format(column=self.column)
+        facts = (("Variable", self.column), ("Grouping", self.grouping or "—"),
+                 ("Groups", str(self.within.shape[1])), ("Periods", str(len(self.components))),
+                 ("Bootstrap replicates", str(self.bootstrap)),
+                 ("Confidence level", f"{self.level:g}" if self.ci is not None else "—"))
+        table = self.table(lang=lang, decimals=None, intervals=self.ci is not None)
+        table.columns = [str(c) for c in table.columns]
+        return Summary(title=title, facts=facts, tables=((title, table),), notes=self.notes(lang))
+
+
+def _grouping_name(group: GroupSpec) -> str:
+    return group if isinstance(group, str) else "mapping"
 
 
 def dagum_gini(data: pd.DataFrame, column: str, *, group: GroupSpec = "region4", unit: str = "province",
@@ -336,12 +428,24 @@ def dagum_gini(data: pd.DataFrame, column: str, *, group: GroupSpec = "region4",
     sums are computed from sorted values and running sums (O(n log n)), never by
     looping over pairs.  With ``weights`` every unit counts ``w_i`` times (n → Σw).
 
+    The Gini coefficient is defined for non-negative values with a positive mean, so
+    zeros are allowed (seed 004's health distance is 0 where the actual allocation is
+    the ideal one).  A group whose values are all 0 in a year has an undefined G_jj
+    (0/0): it is NaN with a warning and contributes nothing to G_w (its s_j is 0).
+
+    **One group** (a Beijing–Tianjin–Hebei study is all East; a constant group column):
+    G = G_11 and there is no between-group part.  The result is not a decomposition:
+    :attr:`DagumResult.decomposed` is False, the between-group and contribution columns
+    are NaN, :meth:`DagumResult.table` lists the overall and within-group Gini only and
+    says why, and a :class:`~spatialccd.exceptions.OneGroupWarning` is emitted.
+
     Parameters
     ----------
     data : DataFrame
         Long table, one row per (unit, time); never modified.
     column : str
-        Strictly positive values (e.g. the coupling coordination degree D).
+        Non-negative values with a positive mean in every year (e.g. the coupling
+        coordination degree D, a health distance).
     group : str, mapping or None
         A column of ``data``, ``"region4"`` / ``"region3"`` (NBS four regions / three belts,
         looked up from :func:`spatialccd.province_table` when the units are provinces), or
@@ -356,36 +460,47 @@ def dagum_gini(data: pd.DataFrame, column: str, *, group: GroupSpec = "region4",
         *within* each group and year, keeping group sizes fixed; percentile intervals at
         ``level`` and bootstrap standard errors for every reported statistic.
     seed : int or Generator, optional
-        Makes the bootstrap reproducible.
+        Makes the bootstrap reproducible.  Each year's draws come from a stream keyed by
+        ``(seed, year)``, so a year's intervals do not depend on which other years are in
+        the data.
     progress : bool
         Show a tqdm progress bar during the bootstrap.
 
     Raises
     ------
-    ValueError
-        Missing or non-positive values (the rows are named), unknown group column,
-        duplicated (unit, time) rows, ``group=None``.
-    UserWarning
-        A group with one member in a year (its G_jj is 0).
+    DataError
+        Missing or negative values, a year whose values are all zero (the rows or years are
+        named), unknown group column, duplicated (unit, time) rows.
+    SpatialCCDError
+        ``group=None``, a bad ``bootstrap`` or ``level``.
+    SpatialCCDWarning
+        A group with one member in a year (its G_jj is 0); an all-zero group.
     """
     if group is None:
-        raise ValueError("dagum_gini needs a grouping: a column, 'region4'/'region3' or a mapping")
-    if not isinstance(bootstrap, (int, np.integer)) or bootstrap < 0:
-        raise ValueError(f"bootstrap must be a non-negative integer, got {bootstrap!r}")
+        raise SpatialCCDError("dagum_gini needs a grouping: a column, 'region4'/'region3' or a mapping")
+    if isinstance(bootstrap, bool) or not isinstance(bootstrap, (int, np.integer)) or bootstrap < 0:
+        raise SpatialCCDError(f"bootstrap must be a non-negative integer, got {bootstrap!r}")
     if not 0 < level < 1:
-        raise ValueError(f"level must be in (0, 1), got {level!r}")
-    sec = _sections(data, column, group=group, unit=unit, time=time, weights=weights)
+        raise SpatialCCDError(f"level must be in (0, 1), got {level!r}")
+    sec = _sections(data, column, group=group, unit=unit, time=time, weights=weights, domain="nonnegative")
     k, groups = len(sec.groups), sec.groups
-    rng = np.random.default_rng(seed)
+    if k == 1:
+        warnings.warn(f"every unit of {column!r} is in one group ({groups[0]!r}): the result is the overall Gini "
+                      "(= the within-group Gini) with no between-group part, not a decomposition",
+                      OneGroupWarning, stacklevel=2)
+    rngs = _period_generators(seed, sec.times)
     point, boot = [], []
     bar = tqdm(total=bootstrap * len(sec.times), desc="Dagum bootstrap", unit="rep",
                disable=not progress or bootstrap == 0)
-    for t, y, w, g, u in zip(sec.times, sec.y, sec.w, sec.g, sec.units):
+    for t, y, w, g, u, rng in zip(sec.times, sec.y, sec.w, sec.g, sec.units, rngs):
         sizes = np.bincount(g, minlength=k)
         for j in np.flatnonzero(sizes == 1):
             warnings.warn(f"group {groups[j]!r} has a single member in {time} {t} "
-                          f"({u[g == j][0]!r}); its within-group Gini G_jj is 0", UserWarning, stacklevel=2)
+                          f"({u[g == j][0]!r}); its within-group Gini G_jj is 0", SpatialCCDWarning, stacklevel=2)
         core = _dagum_core(y[None], w[None], g, k)
+        for j in np.flatnonzero((sizes > 0) & ~np.isfinite(core["G_jj"][0])):
+            warnings.warn(f"group {groups[j]!r} is zero for every unit in {time} {t}: its within-group Gini "
+                          "is undefined (NaN) and it adds nothing to G_w", SpatialCCDWarning, stacklevel=2)
         point.append(core)
         if bootstrap:
             chunk = max(1, 2_000_000 // y.size)
@@ -397,15 +512,15 @@ def dagum_gini(data: pd.DataFrame, column: str, *, group: GroupSpec = "region4",
                 bar.update(m)
             boot.append({key: np.concatenate([r[key] for r in reps]) for key in reps[0]})
     bar.close()
-    return _dagum_result(sec, point, boot, level, time)
+    return _dagum_result(sec, point, boot, level, time, grouping=_grouping_name(group), bootstrap=int(bootstrap))
 
 
-def _dagum_result(sec: _Sections, point: list[dict], boot: list[dict], level: float, time: str) -> DagumResult:
+def _dagum_result(sec: _Sections, point: list[dict], boot: list[dict], level: float, time: str, *,
+                  grouping: str, bootstrap: int) -> DagumResult:
     groups, times = sec.groups, pd.Index(sec.times, name=time)
     flat = [{key: v[0] for key, v in _flat_stats(c, groups).items()} for c in point]
-    summary = pd.DataFrame([{s: f[(s, "")] for s in ("G", "G_w", "G_nb", "G_t", "C_w", "C_nb", "C_t")}
-                            for f in flat], index=times)
-    within = pd.DataFrame([{g: f[("G_jj", g)] for g in groups} for f in flat], index=times)
+    components = pd.DataFrame([{s: f.get((s, ""), np.nan) for s in _COMPONENTS} for f in flat], index=times)
+    within = pd.DataFrame([{g: f[("G_jj", g)] for g in groups} for f in flat], index=times, columns=list(groups))
     labels = [lab for (s, lab) in flat[0] if s == "G_jh"] if flat else []
     between = pd.DataFrame([{lab: f[("G_jh", lab)] for lab in labels} for f in flat], index=times, columns=labels)
     pair_rows, group_rows = [], []
@@ -434,9 +549,9 @@ def _dagum_result(sec: _Sections, point: list[dict], boot: list[dict], level: fl
                              "lower": np.percentile(ok, lo) if ok.size else np.nan,
                              "upper": np.percentile(ok, hi) if ok.size else np.nan})
         ci = pd.DataFrame(rows)
-    return DagumResult(summary=summary, within=within, between=between,
+    return DagumResult(components=components, within=within, between=between,
                        pairs=pd.DataFrame(pair_rows), groups=pd.DataFrame(group_rows), ci=ci,
-                       column=sec.column, level=level)
+                       column=sec.column, level=level, grouping=grouping, bootstrap=bootstrap)
 
 
 # ---------------------------------------------------------------------------
@@ -477,7 +592,7 @@ def theil(data: pd.DataFrame, column: str, *, group: GroupSpec = "region4", unit
     Inputs are validated as in :func:`dagum_gini` (positive values required).
     """
     if group is None:
-        raise ValueError("theil needs a grouping: a column, 'region4'/'region3' or a mapping")
+        raise SpatialCCDError("theil needs a grouping: a column, 'region4'/'region3' or a mapping")
     sec = _sections(data, column, group=group, unit=unit, time=time, weights=weights)
     rows, grows = [], []
     for t, y, w, g in zip(sec.times, sec.y, sec.w, sec.g):

@@ -112,8 +112,7 @@ MESSAGES: dict[str, dict[str, str]] = {
     "f_ccd_trend": {"en": "Coupling coordination degree D: national and regional means",
                     "zh": "耦合协调度 D：全国及区域均值"},
     "f_ccd_maps": {"en": "Coordination grade of D, {years}", "zh": "耦合协调等级，{years}"},
-    "ten_level": {"en": "ten-level", "zh": "十级"},
-    "three_level": {"en": "three-hierarchy", "zh": "三阶段"},
+    "scheme_levels": {"en": "{k}-level", "zh": "{k} 级"},
     "p_coordination": {"en": "Subsystems {subsystems}; coupling C ({method}), T = Σ αᵢUᵢ, D = √(C·T); grades on the "
                              "{levels} scale.",
                        "zh": "子系统：{subsystems}；耦合度 C（{method}），T = Σ αᵢUᵢ，D = √(C·T)；等级采用{levels}划分。"},
@@ -146,6 +145,11 @@ MESSAGES: dict[str, dict[str, str]] = {
     "t_dagum": {"en": "Dagum Gini decomposition of {column} ({group})", "zh": "{column} 的 Dagum 基尼系数分解（{group}）"},
     "p_dagum": {"en": "Dagum (1997) decomposition G = G_w + G_nb + G_t of {column} by {group} groups, per year.",
                 "zh": "按 {group} 分组对 {column} 逐年进行 Dagum（1997）分解 G = G_w + G_nb + G_t。"},
+    "t_gini_one_group": {"en": "Gini coefficient of {column} (one group: no decomposition)",
+                         "zh": "{column} 的基尼系数（仅一个分组：不作分解）"},
+    "p_gini_one_group": {"en": "All units belong to one {group} group, so the overall and the within-group Gini "
+                               "coincide and there is no between-group part to decompose.",
+                         "zh": "全部单元属于同一 {group} 分组，总体基尼系数与组内基尼系数相同，不存在组间差异，故不作分解。"},
     "peak_x": {"en": "Main peak location", "zh": "主峰位置"},
     "n_peaks": {"en": "Number of peaks", "zh": "波峰数量"},
     "right_tail": {"en": "Right-tail length", "zh": "右拖尾长度"},
@@ -340,6 +344,19 @@ MESSAGES: dict[str, dict[str, str]] = {
     "opt_fan": {"en": "Fan", "zh": "Fan 形式"},
     "opt_exact": {"en": "exact", "zh": "精确"},
     "opt_splm": {"en": "splm", "zh": "splm"},
+    # -- run log ------------------------------------------------------------------------------------
+    "log_start": {"en": "spatialccd {version}: study {title} ({source})", "zh": "spatialccd {version}：研究 {title}（{source}）"},
+    "log_warning": {"en": "{step}: warning: {warning}", "zh": "{step}：警告：{warning}"},
+    "log_done": {"en": "{step}: done in {seconds} s", "zh": "{step}：完成，用时 {seconds} 秒"},
+    "log_wrote": {"en": "wrote {tables} tables (CSV, LaTeX, Excel) and {figures} figures (PNG, SVG) to {folder}",
+                  "zh": "已写出 {tables} 张表（CSV、LaTeX、Excel）和 {figures} 幅图（PNG、SVG）至 {folder}"},
+    "log_report": {"en": "report: {path}", "zh": "报告：{path}"},
+    "log_dropped": {"en": "data: {file}: dropped rows that are not provinces: {rows}",
+                    "zh": "数据：{file}：已删除非省级行：{rows}"},
+    "log_read": {"en": "data: read {path}", "zh": "数据：已读取 {path}"},
+    "log_data": {"en": "data: {origin}: {n} units × {t} years ({first}–{last}), {k} columns",
+                 "zh": "数据：{origin}：{n} 个单元 × {t} 年（{first}–{last}），{k} 列"},
+    "log_weights": {"en": "weights: {desc}; {n} units, {linked} with neighbours", "zh": "权重：{desc}；{n} 个单元，其中 {linked} 个有邻居"},
 }
 
 

@@ -22,6 +22,7 @@ from scipy.optimize import linprog
 from sklearn.cluster import KMeans
 
 from .dea import as_labelled_matrix, dea, require_positive
+from .exceptions import ConvergenceError, DataError, SpatialCCDError
 from .panel import PanelData
 
 __all__ = ["ideal_allocation", "IdealAllocation", "allocation_gini", "health_distance",
@@ -50,11 +51,48 @@ def allocation_gini(resource, demand) -> float:
     identical to the Lorenz-curve (trapezoid) form 1 − Σ_i (X_i − X_{i−1})(Y_i + Y_{i−1})
     with units sorted by r_i (X cumulative demand shares, Y cumulative resource
     shares) used by seed 004 (its formula 6 prints Y_i − Y_{i−1}, a typo).
+
+    ``resource`` must be non-negative with a positive total and ``demand`` strictly
+    positive (a ratio R_i/D_i needs D_i > 0), both finite and of the same length; Series
+    are matched by label.  Bad input raises :class:`~spatialccd.exceptions.DataError`
+    naming the units (labels of a Series, positions of an array).
     """
-    r, d = np.asarray(resource, dtype=float), np.asarray(demand, dtype=float)
+    r, units = _gini_vector(resource, "resource")
+    d, dunits = _gini_vector(demand, "demand")
+    if isinstance(resource, pd.Series) and isinstance(demand, pd.Series) and not units.equals(dunits):
+        if set(units) != set(dunits) or units.has_duplicates:
+            raise DataError(f"allocation_gini: resource and demand have different units: only in resource "
+                            f"{units.difference(dunits).tolist()[:20]}, only in demand "
+                            f"{dunits.difference(units).tolist()[:20]}")
+        d = d[dunits.get_indexer(units)]
+    if r.size != d.size:
+        raise DataError(f"allocation_gini: resource has {r.size} units, demand {d.size}")
+    for bad, what, v in ((r < 0, "negative resource", r), (d <= 0, "zero or negative demand", d)):
+        if bad.any():
+            raise DataError(f"allocation_gini: {what} for unit(s) {units[bad].tolist()[:20]} "
+                            f"(values {v[bad][:20].tolist()}); demand must be positive and resources non-negative")
+    if r.sum() <= 0:
+        raise DataError("allocation_gini: the resource total is zero; the Gini of a zero allocation is undefined")
     q, d = r / r.sum(), d / d.sum()
     i, l = np.triu_indices(len(q), 1)
     return float(np.sum(d[i] * d[l] * np.abs(q[i] / d[i] - q[l] / d[l])))
+
+
+def _gini_vector(values, name: str) -> tuple[np.ndarray, pd.Index]:
+    """A finite 1-D float vector and its unit labels (Series index, else positions)."""
+    index = values.index if isinstance(values, pd.Series) else None
+    try:
+        x = np.asarray(values, dtype=float)
+    except (TypeError, ValueError):
+        raise DataError(f"allocation_gini: {name} must be numbers, got {values!r}") from None
+    if x.ndim != 1 or x.size == 0:
+        raise DataError(f"allocation_gini: {name} must be a non-empty vector (one value per unit), got shape "
+                        f"{x.shape}")
+    index = pd.RangeIndex(x.size) if index is None else index
+    bad = ~np.isfinite(x)
+    if bad.any():
+        raise DataError(f"allocation_gini: missing or non-finite {name} for unit(s) {index[bad].tolist()[:20]}")
+    return x, index
 
 
 # ------------------------------------------------------------------ ideal allocation
@@ -87,22 +125,22 @@ def _check_feasible(req: np.ndarray, lo: np.ndarray, hi: np.ndarray, units: pd.I
     """Name the constraint that makes the allocation problem infeasible (all in shares of T_k)."""
     clash = np.flatnonzero(lo > hi + 1e-12)
     if clash.size:
-        raise ValueError("infeasible demand bounds: the lower bound from one demand indicator exceeds the "
-                         f"upper bound from another for units {list(units[clash])[:20]}; "
-                         "widen demand_bounds or pass fewer demand indicators")
+        raise SpatialCCDError("infeasible demand bounds: the lower bound from one demand indicator exceeds the "
+                              f"upper bound from another for units {list(units[clash])[:20]}; "
+                              "widen demand_bounds or pass fewer demand indicators")
     if hi.sum() < 1 - 1e-9:
-        raise ValueError(f"infeasible demand bounds: the upper bounds add up to only {hi.sum():.4f} of "
-                         "each national total; raise the upper demand bound")
+        raise SpatialCCDError(f"infeasible demand bounds: the upper bounds add up to only {hi.sum():.4f} of "
+                              "each national total; raise the upper demand bound")
     for k, name in enumerate(rcols):
         over = np.flatnonzero(req[:, k] > hi + 1e-12)
         if over.size:
-            raise ValueError(f"infeasible: the efficient requirement (DEA target) of {name!r} exceeds the "
-                             f"upper demand bound for units {list(units[over])[:20]}; raise the upper bound")
+            raise SpatialCCDError(f"infeasible: the efficient requirement (DEA target) of {name!r} exceeds the "
+                                  f"upper demand bound for units {list(units[over])[:20]}; raise the upper bound")
         need = np.maximum(req[:, k], lo).sum()
         if need > 1 + 1e-9:
-            raise ValueError(f"infeasible national total of {name!r}: the efficient requirements (DEA "
-                             f"targets) and lower demand bounds need {need:.4f} times the total; raise "
-                             "the total or lower the demand bound")
+            raise SpatialCCDError(f"infeasible national total of {name!r}: the efficient requirements (DEA "
+                                  f"targets) and lower demand bounds need {need:.4f} times the total; raise "
+                                  "the total or lower the demand bound")
 
 
 def ideal_allocation(resources, demand, outputs, *, totals=None,
@@ -167,7 +205,7 @@ def ideal_allocation(resources, demand, outputs, *, totals=None,
     p, units, rcols = as_labelled_matrix(resources, "resource")
     dem, dunits, dcols = as_labelled_matrix(demand, "demand")
     if len(dem) != len(p) or (isinstance(demand, (pd.DataFrame, pd.Series)) and not dunits.equals(units)):
-        raise ValueError("demand must have the same units, in the same order, as resources")
+        raise SpatialCCDError("demand must have the same units, in the same order, as resources")
     require_positive(p, units, rcols, "resources")
     require_positive(dem, units, dcols, "demand")
     n, K = p.shape
@@ -175,13 +213,13 @@ def ideal_allocation(resources, demand, outputs, *, totals=None,
     total = p.sum(axis=0) if totals is None else np.asarray(
         pd.Series(totals).reindex(rcols) if isinstance(totals, (dict, pd.Series)) else totals, dtype=float)
     if total.shape != (K,) or not np.all(np.isfinite(total) & (total > 0)):
-        raise ValueError(f"totals must give one positive number per resource {rcols}, got {totals!r}")
+        raise SpatialCCDError(f"totals must give one positive number per resource {rcols}, got {totals!r}")
     eff = dea(pd.DataFrame(p, index=units, columns=rcols), outputs, model="bcc", orientation="input")
     req = eff.targets_input.to_numpy() / total                       # x̂_ik / T_k
     d = dem / dem.sum(axis=0)
     lo_f, hi_f = (0.0, np.inf) if demand_bounds is None else map(float, demand_bounds)
     if not 0 <= lo_f <= hi_f:
-        raise ValueError(f"demand_bounds must satisfy 0 <= lo <= hi, got {demand_bounds}")
+        raise SpatialCCDError(f"demand_bounds must satisfy 0 <= lo <= hi, got {demand_bounds}")
     lo, hi = lo_f * d.max(axis=1), hi_f * d.min(axis=1)
     _check_feasible(req, lo, hi, units, rcols)
 
@@ -216,10 +254,10 @@ def ideal_allocation(resources, demand, outputs, *, totals=None,
     def solve(c, a, b):
         res = linprog(c, A_ub=a, b_ub=b, A_eq=a_eq, b_eq=np.ones(K), bounds=bounds, method="highs")
         if res.status == 2:
-            raise ValueError("infeasible ideal-allocation problem: national totals, efficient "
-                             "requirements and demand_bounds cannot hold together")
+            raise SpatialCCDError("infeasible ideal-allocation problem: national totals, efficient "
+                                  "requirements and demand_bounds cannot hold together")
         if res.status != 0:
-            raise RuntimeError(f"ideal-allocation LP did not converge (HiGHS status {res.status}): {res.message}")
+            raise ConvergenceError(f"ideal-allocation LP did not converge (HiGHS status {res.status}): {res.message}")
         return res
 
     gini = np.zeros(nvar)
@@ -255,23 +293,23 @@ def health_distance(actual, ideal, weights) -> pd.Series:
     p, units, cols = as_labelled_matrix(actual, "indicator")
     q, qunits, qcols = as_labelled_matrix(ideal, "indicator")
     if p.shape != q.shape:
-        raise ValueError(f"actual has shape {p.shape}, ideal {q.shape}")
+        raise SpatialCCDError(f"actual has shape {p.shape}, ideal {q.shape}")
     labelled = isinstance(actual, pd.DataFrame) and isinstance(ideal, pd.DataFrame)
     if labelled and (not units.equals(qunits) or list(cols) != list(qcols)):
-        raise ValueError("actual and ideal must have the same index and columns")
+        raise SpatialCCDError("actual and ideal must have the same index and columns")
     require_positive(q, units, cols, "ideal")
     if not np.all(np.isfinite(p)):
-        raise ValueError("actual contains missing or non-finite values")
+        raise SpatialCCDError("actual contains missing or non-finite values")
     if isinstance(weights, (dict, pd.Series)):
         ws = pd.Series(weights, dtype=float)
         missing = [c for c in cols if c not in ws.index]
         if missing:
-            raise ValueError(f"no weight for indicator(s) {missing}")
+            raise SpatialCCDError(f"no weight for indicator(s) {missing}")
         w = ws.reindex(cols).to_numpy()
     else:
         w = np.asarray(weights, dtype=float).ravel()
     if w.shape != (len(cols),) or np.any(~np.isfinite(w) | (w < 0)) or abs(w.sum() - 1) > 1e-6:
-        raise ValueError(f"weights must be {len(cols)} non-negative numbers summing to 1, got {w.tolist()}")
+        raise SpatialCCDError(f"weights must be {len(cols)} non-negative numbers summing to 1, got {w.tolist()}")
     return pd.Series(np.abs(p - q) / q @ w, index=units, name="HD")
 
 
@@ -308,19 +346,19 @@ def classify_mismatch(hd, *, thresholds=None, n_levels: int = 5, seed: int = 0) 
     values = hd if isinstance(hd, pd.Series) else pd.Series(np.asarray(hd, dtype=float).ravel(), name="HD")
     x = values.to_numpy(dtype=float)
     if not np.all(np.isfinite(x)):
-        raise ValueError("health distances contain missing or non-finite values")
+        raise SpatialCCDError("health distances contain missing or non-finite values")
     centres = None
     if thresholds is None:
         if len(np.unique(x)) < n_levels:
-            raise ValueError(f"need at least {n_levels} distinct values for {n_levels} K-means levels, "
-                             f"got {len(np.unique(x))}")
+            raise SpatialCCDError(f"need at least {n_levels} distinct values for {n_levels} K-means levels, "
+                                  f"got {len(np.unique(x))}")
         km = KMeans(n_clusters=n_levels, n_init=10, random_state=seed).fit(x[:, None])
         centres = tuple(np.sort(km.cluster_centers_.ravel()).tolist())
         cuts = tuple(((np.array(centres[:-1]) + np.array(centres[1:])) / 2).tolist())
     else:
         cuts = tuple(float(t) for t in thresholds)
         if len(cuts) == 0 or np.any(np.diff(cuts) <= 0):
-            raise ValueError(f"thresholds must be increasing, got {thresholds}")
+            raise SpatialCCDError(f"thresholds must be increasing, got {thresholds}")
     k = len(cuts) + 1
     names = [en for en, _ in MISMATCH_LEVELS] if k == len(MISMATCH_LEVELS) else [f"level {i + 1}" for i in range(k)]
     idx = np.searchsorted(np.asarray(cuts), x, side="right")

@@ -14,6 +14,7 @@ import pandas as pd
 
 from .coordination import _alpha
 from .evaluation import Evaluation
+from .exceptions import SpatialCCDError
 
 __all__ = ["obstacle_degree", "top_obstacles", "obstacle_summary"]
 
@@ -22,8 +23,8 @@ def _indicator_obstacles(ev: Evaluation, within: str, alpha) -> pd.DataFrame:
     x = ev.standardised.to_numpy(dtype=float)
     outside = ev.standardised.columns[((x < 0) | (x > 1)).any(axis=0)]
     if len(outside):
-        raise ValueError(f"indicator(s) {list(outside)} have standardised values outside [0, 1]; the deviation "
-                         "1 − X' needs range-standardised data")
+        raise SpatialCCDError(f"indicator(s) {list(outside)} have standardised values outside [0, 1]; the deviation "
+                              "1 − X' needs range-standardised data")
     groups = np.array([ev.system.groups[c] for c in ev.standardised.columns])
     w = ev.observation_weights.to_numpy(dtype=float)
     if within == "all":
@@ -31,9 +32,9 @@ def _indicator_obstacles(ev: Evaluation, within: str, alpha) -> pd.DataFrame:
         w = w * np.array([a[g] for g in groups])
         groups = np.zeros(len(groups))
     elif within != "subsystem":
-        raise ValueError(f"unknown 'within' {within!r}; use 'subsystem' or 'all'")
+        raise SpatialCCDError(f"unknown 'within' {within!r}; use 'subsystem' or 'all'")
     elif alpha is not None:
-        raise ValueError("alpha applies to within='all' only")
+        raise SpatialCCDError("alpha applies to within='all' only")
     loss = (1.0 - x) * w
     out = np.zeros_like(loss)
     for g in np.unique(groups):
@@ -69,7 +70,7 @@ def top_obstacles(evaluation: Evaluation, *, k: int = 5, within: str = "subsyste
     Obstacle degrees as in :func:`obstacle_degree`; ties keep indicator order.
     """
     if k < 1:
-        raise ValueError(f"k must be >= 1, got {k}")
+        raise SpatialCCDError(f"k must be >= 1, got {k}")
     O = _indicator_obstacles(evaluation, within, alpha)
     ids = list(O.index.names)
     long = O.rename_axis(columns="indicator").stack().rename("obstacle").reset_index()

@@ -423,3 +423,117 @@ def test_vectorised_permutations_equal_unit_loop(trial, monkeypatch):
     b = _loop_pseudo_p(zs, W, local, P, np.random.default_rng(trial))
     np.testing.assert_array_equal(np.isnan(a), np.isnan(b))
     np.testing.assert_array_equal(a[~np.isnan(a)], b[~np.isnan(b)])
+
+
+# --------------------------------------------------------------------------- issue 17: per-year streams
+@pytest.fixture(scope="module")
+def five_years():
+    """31 provinces × 2012–2016, positively autocorrelated."""
+    lat = sc.weights.centroids()["lat"]
+    rng = np.random.default_rng(21)
+    return pd.concat([pd.DataFrame({"province": lat.index, "year": year,
+                                    "D": 0.2 + 0.01 * lat.to_numpy() + 0.08 * rng.standard_normal(len(lat))})
+                      for year in range(2012, 2017)], ignore_index=True)
+
+
+@pytest.mark.parametrize("adjust", [None, "fdr"])
+def test_lisa_of_a_year_does_not_depend_on_the_other_years(five_years, adjust):
+    """The same seed gave different clusters for a year when the study computed 3 years vs all years."""
+    w = sc.weights.contiguity()
+    full = ac.lisa_by_year(five_years, "D", w, permutations=199, seed=4, adjust=adjust)
+    three = ac.lisa_by_year(five_years[five_years.year.isin([2013, 2015, 2016])], "D", w, permutations=199, seed=4,
+                            adjust=adjust)
+    pd.testing.assert_frame_equal(three, full.loc[[2013, 2015, 2016]])
+    assert not full.loc[2013, "p_sim"].equals(full.loc[2015, "p_sim"])  # years still get different streams
+    one = ac.moran_by_year(five_years[five_years.year == 2014], "D", w, permutations=99, seed=4)
+    pd.testing.assert_frame_equal(one, ac.moran_by_year(five_years, "D", w, permutations=99, seed=4).loc[[2014]])
+    gen = ac.lisa_by_year(five_years, "D", w, permutations=99, seed=np.random.default_rng(1))
+    pd.testing.assert_frame_equal(gen, ac.lisa_by_year(five_years, "D", w, permutations=99,
+                                                       seed=np.random.default_rng(1)))
+
+
+# --------------------------------------------------------------------------- issue 16: panel Moran's I
+def _brute_panel_moran(y, X, W, T, effects):
+    """Dense reference: explicit dummies (time-major), M = I − Z Z⁺, A = I_T ⊗ W, Cliff–Ord moments."""
+    N = W.shape[0]
+    n = N * T
+    unit_d = np.kron(np.ones((T, 1)), np.eye(N))
+    time_d = np.kron(np.eye(T), np.ones((N, 1)))
+    D = {"none": np.ones((n, 1)), "individual": unit_d, "time": time_d,
+         "twoways": np.column_stack([unit_d, time_d])}[effects]
+    Z = np.column_stack([D, X]) if X.size else D
+    M = np.eye(n) - Z @ np.linalg.pinv(Z)
+    k = np.linalg.matrix_rank(Z)
+    A = np.kron(np.eye(T), W)
+    e = M @ y
+    s0 = A.sum()
+    i = n / s0 * (e @ A @ e) / (e @ e)
+    MA = M @ A
+    ei = n / s0 * np.trace(MA) / (n - k)
+    var = (n / s0) ** 2 * (np.trace(MA @ M @ A.T) + np.trace(MA @ MA) + np.trace(MA) ** 2) / ((n - k) * (n - k + 2)) \
+        - ei ** 2
+    return i, ei, var
+
+
+@pytest.fixture(scope="module")
+def moran_panel():
+    rng = np.random.default_rng(5)
+    w = sc.weights.contiguity()
+    ids = list(w.unique_ids)
+    N, T = len(ids), 4
+    Wd = np.asarray(sc.weights.to_sparse(w, ids).todense())
+    x1, x2 = rng.normal(size=(T, N)), rng.normal(size=(T, N))
+    mu, tau = rng.normal(size=N), rng.normal(size=T)
+    y = np.empty((T, N))
+    for t in range(T):  # a spatial-lag process so that the residuals are autocorrelated
+        y[t] = np.linalg.solve(np.eye(N) - 0.5 * Wd, 1 + mu + tau[t] + 0.8 * x1[t] - 0.5 * x2[t]
+                               + rng.normal(size=N))
+    frame = pd.DataFrame({"province": np.tile(ids, T), "year": np.repeat(np.arange(2015, 2015 + T), N),
+                          "y": y.ravel(), "x1": x1.ravel(), "x2": x2.ravel()})
+    return frame, w, Wd, T
+
+
+@pytest.mark.parametrize("effects", ["none", "individual", "time", "twoways"])
+@pytest.mark.parametrize("regressors", [None, ["x1", "x2"]])
+def test_panel_moran_equals_brute_force_kronecker(moran_panel, effects, regressors):
+    frame, w, Wd, T = moran_panel
+    res = ac.panel_moran(frame, "y", w, effects=effects, regressors=regressors)
+    X = frame[regressors].to_numpy() if regressors else np.empty((len(frame), 0))
+    i, ei, var = _brute_panel_moran(frame["y"].to_numpy(), X, Wd, T, effects)
+    assert res.I == pytest.approx(i, rel=1e-10)
+    assert res.E_I == pytest.approx(ei, rel=1e-9, abs=1e-12)
+    assert res.var_I == pytest.approx(var, rel=1e-9)
+    assert res.stat == pytest.approx((i - ei) / np.sqrt(var), rel=1e-9)
+    assert res.dist == "normal" and res.pvalue == pytest.approx(2 * stats.norm.sf(abs(res.stat)))
+    assert isinstance(res, sc.hypotheses.TestStatistic) and res.rejects(0.01)  # a true spatial lag process
+    assert "Moran's I:" in str(res)
+
+
+def test_panel_moran_one_period_equals_cross_section(moran_panel, columbus, col_w):
+    frame, w, _, _ = moran_panel
+    one = frame[frame.year == 2015]
+    cross = ac.moran(one.set_index("province")["y"], w, permutations=0)
+    res = ac.panel_moran(one, "y", w)
+    assert res.I == pytest.approx(cross["I"], rel=1e-12) and res.E_I == pytest.approx(cross["E_I"], rel=1e-12)
+    assert res.var_I == pytest.approx(cross["var_norm"], rel=1e-10)
+    assert res.stat == pytest.approx(cross["z_norm"], rel=1e-10)
+    # residual form, one period: lm.morantest (spdep reference via moran_residuals on Columbus)
+    df = columbus[0].assign(year=2000).rename_axis("polyid").reset_index()
+    resid = ac.panel_moran(df, "CRIME", col_w, unit="polyid", regressors=["INC", "HOVAL"])
+    ref = ac.moran_residuals(columbus[0]["CRIME"], columbus[0][["INC", "HOVAL"]], col_w)
+    for ours, theirs in ((resid.I, ref["I"]), (resid.E_I, ref["E_I"]), (resid.var_I, ref["var"]), (resid.stat, ref["z"])):
+        assert ours == pytest.approx(theirs, rel=1e-10)
+    # the pooled variable with effects="none": E[I] = −1/(NT − 1)
+    pooled = ac.panel_moran(frame, "y", w)
+    assert pooled.E_I == pytest.approx(-1 / (len(frame) - 1))
+
+
+def test_panel_moran_bad_input(moran_panel):
+    frame, w, _, _ = moran_panel
+    with pytest.raises(ValueError, match=r"regressor\(s\) \['c'\] are absorbed by the individual effects"):
+        ac.panel_moran(frame.assign(c=frame["province"].map(dict(zip(frame.province.unique(), range(31))))),
+                       "y", w, effects="individual", regressors=["x1", "c"])
+    with pytest.raises(ValueError, match="effects must be one of"):
+        ac.panel_moran(frame, "y", w, effects="unit")
+    with pytest.raises(ValueError, match="unbalanced panel"):
+        ac.panel_moran(frame.iloc[1:], "y", w)

@@ -180,8 +180,8 @@ def test_ten_level_grade_boundaries():
 def test_custom_and_bad_grade_schemes():
     custom = GradeScheme(breaks=(0.5,), labels=("low", "high"))
     assert list(coordination_grade([0.4999, 0.5], scheme=custom)["grade"]) == ["low", "high"]
-    with pytest.raises(ValueError, match="unknown grade scheme 'five'"):
-        coordination_grade([0.5], scheme="five")
+    with pytest.raises(ValueError, match="unknown grade scheme 'seven'"):  # 'five' is seed 003's scheme now
+        coordination_grade([0.5], scheme="seven")
     with pytest.raises(ValueError, match="labels needs 2 entries"):
         GradeScheme(breaks=(0.5,), labels=("only",))
     with pytest.raises(ValueError, match="strictly increasing"):
@@ -245,3 +245,152 @@ def test_standard_d_monotone_in_each_score(u, data):
     bigger[i] = data.draw(st.floats(u[i], 1.0))
     d = coupling_coordination(pd.DataFrame([u, bigger]))["D"]
     assert d[1] >= d[0] - 1e-12
+
+
+# --------------------------------------------------------------------------------------------
+# Issue 16: grade schemes from cut points, seed 003's five stages
+def test_seed003_five_stages():
+    """Seed 003 表 1: 低水平耦合 [0, 0.3), 过渡 [0.3, 0.5), 磨合 [0.5, 0.7), 较高水平 [0.7, 0.9), 高水平 [0.9, 1]."""
+    D = [0.0, 0.2999, 0.3, 0.4999, 0.5, 0.559, 0.7, 0.8999, 0.9, 1.0]
+    g = coordination_grade(D, scheme="five")
+    assert g["level"].tolist() == [1, 1, 2, 2, 3, 3, 4, 4, 5, 5]
+    assert g["grade_zh"].tolist()[::2] == ["低水平耦合", "过渡阶段", "磨合阶段", "较高水平耦合", "高水平耦合"]
+    assert sc.GRADE_SCHEMES["five"].cuts == (0.0, 0.3, 0.5, 0.7, 0.9, 1.0)
+    same = GradeScheme.from_cuts([0, 0.3, 0.5, 0.7, 0.9, 1], labels=list("abcde"))
+    assert coordination_grade(D, scheme=same)["level"].tolist() == g["level"].tolist()
+
+
+def test_user_scheme_from_cuts_and_its_errors():
+    s = GradeScheme.from_cuts([0, 0.4, 0.6, 1], ["low", "mid", "high"], labels_zh=["低", "中", "高"])
+    g = coordination_grade([0.39, 0.4, 0.6, 1.0], scheme=s)
+    assert g["grade"].tolist() == ["low", "mid", "high", "high"] and g["grade_zh"].tolist()[0] == "低"
+    mapping = {"cuts": [0, 0.4, 0.6, 1], "labels": ["low", "mid", "high"], "labels_zh": ["低", "中", "高"]}
+    assert sc.coordination.grade_scheme(mapping) == s  # the shape of a study-file table
+    assert coordination_table(pd.DataFrame({"a": [0.2], "b": [0.3]}), scheme=mapping)["grade"].tolist() == ["mid"]
+    with pytest.raises(ValueError, match=r"cuts must be strictly increasing: 0.6 \(position 3\) is followed by 0.5"):
+        GradeScheme.from_cuts([0, 0.4, 0.6, 0.5, 1], list("abcd"))
+    with pytest.raises(ValueError, match=r"cuts must cover \[0, 1\].*first 0.1 and last 1"):
+        GradeScheme.from_cuts([0.1, 0.5, 1], ["a", "b"])
+    with pytest.raises(ValueError, match=r"cuts must cover \[0, 1\].*last 0.9"):
+        GradeScheme.from_cuts([0, 0.5, 0.9], ["a", "b"])
+    with pytest.raises(ValueError, match="labels needs 3 entries, one per interval between the 4 cut points, got 2"):
+        GradeScheme.from_cuts([0, 0.4, 0.6, 1], ["a", "b"])
+    with pytest.raises(ValueError, match="labels_zh needs 3 entries"):
+        GradeScheme.from_cuts([0, 0.4, 0.6, 1], list("abc"), labels_zh=["低"])
+    with pytest.raises(ValueError, match="cuts must be numbers"):
+        GradeScheme.from_cuts([0, "x", 1], ["a", "b"])
+    with pytest.raises(ValueError, match=r"missing \['labels'\]"):
+        sc.coordination.grade_scheme({"cuts": [0, 1]})
+
+
+# --------------------------------------------------------------------------------------------
+# Issue 21: items 4, 19, 21
+def test_relative_development_aligns_series_by_label():
+    """Item 4: S used to be computed by position and carry U1's labels."""
+    u1 = pd.Series([0.4, 0.6, 0.3], index=["11", "12", "13"], name="health")
+    u2 = pd.Series([0.2, 0.5, 0.6], index=["13", "11", "12"], name="economy")  # 13, 11, 12
+    r = relative_development(u1, u2)
+    assert r.index.tolist() == ["11", "12", "13"]
+    assert r["S"].tolist() == pytest.approx([0.4 / 0.5, 0.6 / 0.6, 0.3 / 0.2])
+    with pytest.raises(ValueError, match=r"different labels: only in U1 \['13'\], only in U2 \['14'\]"):
+        relative_development(u1, u2.rename(index={"13": "14"}))
+    # D and S given as Series are aligned too
+    t = development_type(pd.Series([0.7, 0.5], index=["a", "b"]), pd.Series([1.3, 1.0], index=["b", "a"]))
+    assert t["type"].tolist() == ["A42", "A33"]
+
+
+def test_development_type_and_grade_accept_scalars():
+    """Item 21: development_type(0.7, 1.1) said "S must be non-negative and align with D"."""
+    t = development_type(0.7, 1.1)
+    assert t["type"].tolist() == ["A42"] and t["type_label"].tolist() == ["coordinated development"]
+    assert coordination_grade(0.754)["grade"].tolist() == ["intermediate coordination"]
+    assert relative_development(0.488, 0.663)["S"].tolist() == pytest.approx([0.488 / 0.663])
+    with pytest.raises(ValueError, match=r"S must be non-negative.*\(0, -1.0\)"):
+        development_type(0.7, -1.0)
+    with pytest.raises(ValueError, match=r"D and S differ in length \(2 vs 1\)"):
+        development_type([0.7, 0.5], [1.0])
+
+
+def test_non_numeric_score_names_column_and_cells():
+    """Item 19: 'n/a' in a score column gave "could not convert string to float" without the column."""
+    U = pd.DataFrame({"health": [0.4, "n/a", 0.5], "economy": [0.3, 0.2, "—"]}, index=["11", "12", "13"])
+    with pytest.raises(ValueError, match=r"non-numeric value\(s\) in column\(s\) \['health', 'economy'\], 2 cell\(s\) "
+                                         r"\(row, column, value\): \[\('12', 'health', 'n/a'\), \('13', 'economy', '—'\)\]"):
+        coupling_coordination(U)
+    with pytest.raises(ValueError, match=r"\('12', 'health', 'n/a'\)"):
+        coordination_table(U)
+    with pytest.raises(ValueError, match=r"D: non-numeric.*\(1, 'D', 'high'\)"):
+        coordination_grade([0.5, "high"])
+    ok = coupling_coordination(pd.DataFrame({"a": ["0.4"], "b": [0.8]}))  # numeric strings are numbers
+    assert ok.loc[0, "D"] == pytest.approx(0.752121, abs=1e-6)
+
+
+def test_bad_thresholds_say_what_is_expected():
+    with pytest.raises(ValueError, match=r"0 < lower <= 1 <= upper \(e.g. 0.8 and 1.2, or 0.9 and 1.1\)"):
+        coordination_table(SEED000.set_index(["year", "province"])[["S1", "S2"]], lower=1.1, upper=0.9)
+
+
+# --------------------------------------------------------------------------------------------
+# Issue 16: seed 000 Table 5 / seed 002 Table 4 layout
+def test_development_types_table_seed000_three_provinces():
+    """Seed 000 Table 5 from its printed S1, S2: per province C, T, D, S and the types A41/A32/A33;
+    the mean row of a three-province study is "Mean", never "National mean"."""
+    scores = SEED000[["year", "province", "S1", "S2"]]
+    t = sc.coordination.development_types_table(scores)
+    assert list(t.columns[:8]) == ["year", "province", "kind", "S1", "S2", "difference", "C", "T"]
+    units = t[t.kind == "unit"].set_index(["year", "province"])
+    ref = SEED000.set_index(["year", "province"])
+    for key, row in ref.iterrows():
+        got = units.loc[key]
+        assert got["type"] == row["type"]
+        # within the rounding of the printed 3-decimal scores (S = U1/U2 moves by up to ~0.005);
+        # the seed's 2022 C row is √(S1·S2) (see test_seed000_table5_reproduced_to_printed_precision)
+        for col in ("T", "D", "S", "diff") + (("C",) if key[0] == 2020 else ()):
+            tol = 6e-3 if col == "S" else 1.5e-3
+            assert got["difference" if col == "diff" else col] == pytest.approx(row[col], abs=tol), (key, col)
+    full = coordination_table(scores.set_index(["year", "province"])).set_index(["year", "province"])
+    pd.testing.assert_frame_equal(units.drop(columns=["kind", "difference"]), full, check_dtype=False)
+    means = t[t.kind == "mean"]
+    assert means["province"].tolist() == ["Mean", "Mean"] and "National mean" not in set(t["province"])
+    m2020 = means.iloc[0]
+    assert m2020["D"] == pytest.approx(units.loc[2020, "D"].mean())
+    assert m2020["S"] == pytest.approx(units.loc[2020, "S"].mean())
+    assert m2020["grade"] == coordination_grade(m2020["D"])["grade"].iloc[0]
+    assert m2020["type"] == development_type(m2020["D"], m2020["S"])["type"].iloc[0]
+    # rows: the 2020 units, the 2020 mean, then 2022
+    assert t["kind"].tolist() == ["unit"] * 3 + ["mean"] + ["unit"] * 3 + ["mean"]
+    # chosen years, zh labels, a one-group study (all East) has no separate group row
+    one = sc.coordination.development_types_table(scores, years=[2022], group="region4", lang="zh")
+    assert one["year"].unique().tolist() == [2022] and one["province"].tolist()[-1] == "均值"
+    assert one["kind"].tolist() == ["unit"] * 3 + ["mean"]
+    # thresholds 0.9 / 1.1: Tianjin 2022 (S = 0.849) is no longer synchronised
+    tight = sc.coordination.development_types_table(scores, years=[2022], lower=0.9, upper=1.1).set_index("province")
+    assert tight.loc["Tianjin", "type"] == "A31"
+    with pytest.raises(ValueError, match=r"years \[2021\] are not in the scores"):
+        sc.coordination.development_types_table(scores, years=[2021])
+    with pytest.raises(ValueError, match="exactly 2 subsystems"):
+        sc.coordination.development_types_table(scores.assign(S3=0.5))
+
+
+def test_development_types_table_national_with_regional_means():
+    rng = np.random.default_rng(0)
+    codes = sc.province_table().index
+    scores = pd.DataFrame({"year": np.repeat([2012, 2023], len(codes)), "province": np.tile(codes, 2),
+                           "U1": rng.uniform(0.2, 0.9, 2 * len(codes)), "U2": rng.uniform(0.2, 0.9, 2 * len(codes))})
+    t = sc.coordination.development_types_table(scores.set_index(["year", "province"]), group="region3",
+                                               scheme="five")
+    y = t[t.year == 2023]
+    assert y["province"].tolist()[-4:] == ["East", "Central", "West", "National mean"]
+    assert y["kind"].tolist()[-4:] == ["group mean"] * 3 + ["mean"]
+    region = sc.province_table()["region3"]
+    west = y[(y.kind == "unit") & (y.province.map(region) == "West")]
+    assert y.set_index("province").loc["West", "D"] == pytest.approx(west["D"].mean())
+    assert y.set_index("province").loc["National mean", "D"] == pytest.approx(y[y.kind == "unit"]["D"].mean())
+    assert set(t["grade"]) <= set(sc.GRADE_SCHEMES["five"].labels)
+    zh = sc.coordination.development_types_table(scores, group="region3", lang="zh")
+    assert zh["province"].tolist()[-4:] == ["东部", "中部", "西部", "全国均值"]
+    custom = sc.coordination.development_types_table(scores, mean_label="31 provinces")
+    assert custom["province"].tolist()[-1] == "31 provinces"
+    named = scores.assign(province=scores["province"].map(sc.province_table()["short_zh"]))  # 北京 … 新疆
+    assert sc.coordination.development_types_table(named)["province"].tolist()[-1] == "National mean"
+    assert sc.coordination.development_types_table(named[named.province != "西藏"])["province"].tolist()[-1] == "Mean"

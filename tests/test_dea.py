@@ -199,3 +199,22 @@ def test_bad_input():
         dea(X2, Y2, orientation="both")
     with pytest.raises(ValueError, match="different units"):
         quiet_dea(X2, Y2.rename(index={"F": "Z"}))
+
+
+def test_summary_and_too_few_units():
+    """Issue 14: DEAResult has summary() / _repr_html_ / to_frame(); issue 16: fewer units than
+    inputs + outputs stops before solving."""
+    from spatialccd.summary import Summary
+
+    r = quiet_dea(HX, HY, model="ccr", super_efficiency=True)
+    s = r.summary()
+    assert isinstance(s, Summary) and s.title == "Data envelopment analysis: CCR (constant returns), input orientation"
+    facts = dict(s.facts)
+    assert facts["DMUs"] == "12" and facts["Strongly efficient"] == str(int(r.efficient.sum()))
+    table = s.tables[0][1]
+    assert list(table.columns) == ["efficiency", "super-efficiency", "CCR", "BCC", "scale", "RTS", "efficient"]
+    pd.testing.assert_series_equal(table["efficiency"], r.efficiency)
+    assert "Efficiency by DMU" in r._repr_html_() and "CCR (constant returns)" in str(r)
+    assert r.to_frame().loc["A", "efficiency"] == r.efficiency["A"]
+    with pytest.raises(ValueError, match=r"at least as many units as inputs \+ outputs \(2 \+ 2 = 4\), got 3"):
+        dea(HX.iloc[:3], HY.iloc[:3])

@@ -15,7 +15,8 @@ from spatialccd.convergence import beta_convergence, sigma_convergence  # noqa: 
 from spatialccd.dynamics import bandwidth_rule, kernel_density  # noqa: E402
 from spatialccd.geo import REGION4  # noqa: E402
 from spatialccd.inequality import coefficient_of_variation  # noqa: E402
-from spatialccd.plots.density import plot_kde_overlay, plot_kde_panels, plot_kde_ridgeline, plot_kde_surface  # noqa: E402
+from spatialccd.plots.density import (kde_plot, plot_kde_overlay, plot_kde_panels, plot_kde_ridgeline,  # noqa: E402
+                                      plot_kde_surface)
 
 
 @pytest.fixture(scope="module")
@@ -64,7 +65,7 @@ def test_kde_tidy_integrates_and_matches_scipy(panel):
     cell = k.density[(k.density.year == 2013) & (k.density.region == "Nation")]
     ref = stats.gaussian_kde(y, bw_method=h / y.std(ddof=1))(cell["x"])
     assert np.allclose(cell["density"], ref)
-    summ = k.summary.set_index(["year", "region"])
+    summ = k.shapes.set_index(["year", "region"])
     assert summ.loc[(2013, "Nation"), "bandwidth"] == pytest.approx(h)
     assert summ.loc[(2013, "Nation"), "n"] == 31 and summ.loc[(2013, "Northeast"), "n"] == 3
 
@@ -73,7 +74,7 @@ def test_kde_user_bandwidth_and_grid(panel):
     grid = np.linspace(0, 1, 101)
     k = kernel_density(panel, "D", group=None, bandwidth=0.05, grid=grid)
     assert k.regions == ("Nation",)
-    assert (k.summary["bandwidth"] == 0.05).all()
+    assert (k.shapes["bandwidth"] == 0.05).all()
     assert np.array_equal(k.density[k.density.year == 2012]["x"], grid)
     for bad in (-0.1, "wide"):
         with pytest.raises(ValueError, match="bandwidth"):
@@ -88,7 +89,7 @@ def test_kde_summary_reads_shapes():
     skew = 0.3 + rng.lognormal(-3, 0.9, 300)
     df = pd.DataFrame({"u": np.tile(np.arange(300), 3), "year": np.repeat([1, 2, 3], 300),
                        "v": np.r_[uni, bi, skew]})
-    s = kernel_density(df, "v", group=None, unit="u", grid=800).summary.set_index("year")
+    s = kernel_density(df, "v", group=None, unit="u", grid=800).shapes.set_index("year")
     assert s["n_peaks"].tolist()[:2] == [1, 2]
     assert s.loc[1, "peak_x"] == pytest.approx(0.5, abs=0.02)
     assert min(abs(s.loc[2, "peak_x"] - 0.3), abs(s.loc[2, "peak_x"] - 0.7)) < 0.02
@@ -107,6 +108,74 @@ def test_kde_allows_negative_values_and_skips_degenerate_cells():
         kernel_density(df.assign(g=list("xxxxxz")), "v", group="g", unit="u")
 
 
+def test_kde_bounded_by_reflection_integrates_to_one_on_the_interval(panel):
+    """Issue 17: the density of D in [0, 1] must not spill past 1 (reflection, Schuster 1985)."""
+    near = pd.DataFrame({"u": [f"u{i}" for i in range(40)], "year": 1,
+                         "D": np.r_[np.linspace(0.9, 1.0, 20), np.linspace(0.0, 0.08, 20)]})
+    plain = kernel_density(near, "D", group=None, unit="u", grid=2001)
+    spill = plain.density.query("x > 1 or x < 0")
+    assert np.trapezoid(spill["density"], spill["x"]) > 0.05  # the unbounded estimate leaks mass
+    k = kernel_density(near, "D", group=None, unit="u", grid=2001, bounds=(0, 1))
+    cell = k.density
+    assert cell["x"].min() == 0 and cell["x"].max() == 1
+    assert np.trapezoid(cell["density"], cell["x"]) == pytest.approx(1.0, abs=1e-4)
+    # by hand at x = 1 (b = 1): f(1) = (1/nh) Σ [φ((1 − y)/h) + φ((1 + y)/h) + φ((y − 1)/h)]
+    y, h = near["D"].to_numpy(), k.shapes.loc[0, "bandwidth"]
+    phi = stats.norm.pdf
+    by_hand = (phi((1 - y) / h) + phi((1 + y) / h) + phi((y - 1) / h)).sum() / (y.size * h)
+    assert cell["density"].iloc[-1] == pytest.approx(by_hand, rel=1e-12)
+    # a user grid beyond the bounds: zero outside, the same curve inside
+    wide = kernel_density(near, "D", group=None, unit="u", grid=np.linspace(-0.5, 1.5, 4001), bounds=(0, 1))
+    out = wide.density.query("x < 0 or x > 1")["density"]
+    assert (out == 0).all()
+    inside = wide.density.query("0 <= x <= 1")
+    assert np.trapezoid(inside["density"], inside["x"]) == pytest.approx(1.0, abs=2e-3)
+    # one bound only: lower = 0
+    lo = kernel_density(near, "D", group=None, unit="u", grid=4001, bounds=(0, None))
+    assert lo.density["x"].min() == 0 and lo.density["x"].max() > 1
+    # the open side keeps the default grid end max y + 3h (≈ Φ(−3) of the top values' mass beyond it)
+    assert np.trapezoid(lo.density["density"], lo.density["x"]) == pytest.approx(1.0, abs=1e-3)
+    with pytest.raises(ValueError, match=r"outside the bounds at 1 \(u, year\) row\(s\): \[\('u0', 1\)\]"):
+        kernel_density(near.assign(D=near["D"].where(near.index > 0, 1.2)), "D", group=None, unit="u",
+                       bounds=(0, 1))
+    with pytest.raises(ValueError, match="lower < upper"):
+        kernel_density(near, "D", group=None, unit="u", bounds=(1, 0))
+    with pytest.raises(ValueError, match="pair"):
+        kernel_density(near, "D", group=None, unit="u", bounds=1)
+    regional = kernel_density(panel, "D", bounds=(0, 1))
+    areas = regional.density.groupby(["year", "region"]).apply(lambda c: np.trapezoid(c["density"], c["x"]))
+    assert np.allclose(areas, 1.0, atol=1e-3)
+
+
+def test_dynamics_does_not_import_plots():
+    """Issue 14: the cycle dynamics.py ↔ plots/density.py is broken; KDEResult has no plot method."""
+    import ast
+    import inspect
+
+    import spatialccd.dynamics as dyn
+
+    tree = ast.parse(inspect.getsource(dyn))
+    imported = [n.module or "" for n in ast.walk(tree) if isinstance(n, ast.ImportFrom)]
+    imported += [a.name for n in ast.walk(tree) if isinstance(n, ast.Import) for a in n.names]
+    assert not any("plots" in m or "matplotlib" in m for m in imported), imported
+    assert not hasattr(dyn.KDEResult, "plot")
+
+
+def test_kde_summary_and_frame(panel):
+    from spatialccd.exceptions import SpatialCCDDeprecationWarning
+    from spatialccd.summary import Summary
+
+    k = kernel_density(panel, "D", bounds=(0, 1))
+    s = k.summary()
+    assert isinstance(s, Summary) and s.title == "Kernel density of D"
+    assert dict(s.facts)["Support"] == "[0, 1] (reflection)"
+    assert "peak_x" in k._repr_html_() and "Kernel density of D" in str(k)
+    pd.testing.assert_frame_equal(k.to_frame(), k.density)
+    with pytest.warns(SpatialCCDDeprecationWarning, match=r"KDEResult.summary was a DataFrame.*\.shapes"):
+        legacy = k.summary.pivot(index="year", columns="region", values="peak_x")
+    pd.testing.assert_frame_equal(legacy, k.shapes.pivot(index="year", columns="region", values="peak_x"))
+
+
 # ---------------------------------------------------------------------------
 # Plots
 # ---------------------------------------------------------------------------
@@ -122,8 +191,8 @@ def test_plots_return_axes_and_figure(panel):
     fig = plot_kde_panels(k, kind="surface")
     assert isinstance(fig, matplotlib.figure.Figure) and len(fig.axes) == 5
     assert [a.get_title() for a in fig.axes] == ["Nation", *REGION4]
-    assert isinstance(k.plot("ridgeline"), matplotlib.figure.Figure)
-    assert k.plot("overlay", region="Central").get_title() == "Central"
+    assert isinstance(kde_plot(k, "ridgeline"), matplotlib.figure.Figure)  # was k.plot("ridgeline")
+    assert kde_plot(k, "overlay", region="Central").get_title() == "Central"
     with pytest.raises(ValueError, match="unknown region 'South'"):
         plot_kde_overlay(k, region="South")
     with pytest.raises(ValueError, match=r"years \[1999\]"):

@@ -224,3 +224,24 @@ def test_per_year_weights_differ_by_year_and_warnings_name_the_year():
     with warnings.catch_warnings():
         warnings.simplefilter("error")
         evaluate(panel(), SPEC, per_year=False)
+
+
+def test_evaluation_summary_and_frame():
+    """Issue 14: Evaluation has summary() (Summary), _repr_html_ and to_frame()."""
+    from spatialccd.summary import Summary
+
+    ev = evaluate(panel(), SPEC)
+    s = ev.summary()
+    assert isinstance(s, Summary) and s.title == "Comprehensive evaluation"
+    facts = dict(s.facts)
+    assert facts["Indicators"] == "5" and facts["Units"] == "4" and facts["Periods"] == "3"
+    assert facts["Subsystems"] == "health, economy" and facts["Weights"] == "pooled over all periods"
+    weights, means = s.tables[0][1], s.tables[1][1]
+    assert weights.loc["expenditure", "direction"] == "−" and weights["weight"].sum() == pytest.approx(2.0)
+    pd.testing.assert_frame_equal(means, ev.scores.groupby(level=0).mean())
+    assert "Indicator weights" in ev._repr_html_() and "Comprehensive evaluation" in str(ev)
+    f = ev.to_frame()
+    assert list(f.columns) == ["health", "economy", "beds", "doctors", "expenditure", "gdp_pc", "growth"]
+    pd.testing.assert_frame_equal(f[["health", "economy"]], ev.scores, check_names=False)
+    yearly = evaluate(panel(), SPEC, per_year=True).summary()
+    assert dict(yearly.facts)["Weights"] == "per year" and "different scales" in yearly.notes[0]

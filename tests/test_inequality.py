@@ -51,7 +51,7 @@ def test_hand_worked_example():
     """
     df = pd.DataFrame({"unit": list("abcde"), "year": 2020, "y": [1.0, 3, 2, 4, 9], "grp": list("AABBB")})
     r = dagum_gini(df, "y", group="grp", unit="unit")
-    s = r.summary.loc[2020]
+    s = r.components.loc[2020]
     assert s["G"] == pytest.approx(36 / 95, rel=1e-14)
     assert s["G_w"] == pytest.approx(16 / 95, rel=1e-14)
     assert s["G_nb"] == pytest.approx(18 / 95, rel=1e-14)
@@ -78,7 +78,7 @@ def test_decomposition_identities(provinces_panel):
     region = dict(zip(pt["short_zh"], pt["region4"]))
     assert list(r.within.columns) == list(REGION4)
     assert list(r.between.columns) == [f"{a}–{b}" for a, b in combinations(REGION4, 2)]  # seed 003 Table 7 order
-    for year, s in r.summary.iterrows():
+    for year, s in r.components.iterrows():
         cross = df[df.year == year]
         y, grp = cross["D"].to_numpy(), cross["province"].map(region).to_numpy()
         # G = G_w + G_nb + G_t exactly, and G is the plain population Gini of all values
@@ -106,7 +106,7 @@ def test_region3_and_mapping_grouping(provinces_panel):
     assert r3.groups.groupby("group", sort=False)["n"].first().tolist() == [11, 8, 12]
     mapping = dict(zip(sc.province_table()["short_zh"], sc.province_table()["region3"]))
     rm = dagum_gini(provinces_panel, "D", group=mapping)
-    pd.testing.assert_frame_equal(rm.summary, r3.summary)
+    pd.testing.assert_frame_equal(rm.components, r3.components)
 
 
 def test_weights_equal_replication(provinces_panel):
@@ -119,10 +119,10 @@ def test_weights_equal_replication(provinces_panel):
                                                                      sc.province_table()["region4"]))),
                                         categories=REGION4))  # a categorical column keeps its order
     plain = dagum_gini(rep, "D", group="grp", unit="unit")
-    pd.testing.assert_frame_equal(weighted.summary, plain.summary)
+    pd.testing.assert_frame_equal(weighted.components, plain.components)
     pd.testing.assert_frame_equal(weighted.between, plain.between)
     ones = dagum_gini(df.assign(k=1.0), "D", weights="k")
-    pd.testing.assert_frame_equal(ones.summary, dagum_gini(df, "D").summary)
+    pd.testing.assert_frame_equal(ones.components, dagum_gini(df, "D").components)
 
 
 def test_table_layout_and_chinese_labels(provinces_panel):
@@ -132,7 +132,7 @@ def test_table_layout_and_chinese_labels(provinces_panel):
     assert t.index[0] == ("整体基尼系数", "")
     assert ("区域间差异", "东部—东北") in t.index and ("贡献率(%)", "超变密度") in t.index
     assert len(t) == 1 + 4 + 6 + 3
-    assert r.table(decimals=None).loc[("Overall Gini", ""), 2013] == r.summary.loc[2013, "G"]
+    assert r.table(decimals=None).loc[("Overall Gini", ""), 2013] == r.components.loc[2013, "G"]
 
 
 # ---------------------------------------------------------------------------
@@ -151,7 +151,7 @@ def test_bootstrap_reproducible_and_complete(provinces_panel, capsys):
     assert len(a.ci) == 5 * per_year and a.ci[["se", "lower", "upper"]].notna().all().all()
     assert (a.ci["lower"] <= a.ci["upper"]).all()
     est = a.ci[(a.ci.statistic == "G")].set_index("year")["estimate"]
-    pd.testing.assert_series_equal(est, a.summary["G"], check_names=False)
+    pd.testing.assert_series_equal(est, a.components["G"], check_names=False)
 
 
 def test_bootstrap_resamples_within_groups():
@@ -173,11 +173,15 @@ def test_input_never_modified(provinces_panel):
 
 
 def test_non_positive_values_name_rows(provinces_panel):
+    """Issue 16: the Gini is defined for non-negative values with a positive mean — a zero is
+    accepted (it used to be refused with the other non-positive value), a negative value is not."""
     df = provinces_panel.copy()
     df.loc[3, "D"] = 0.0
     df.loc[7, "D"] = -1.0
-    with pytest.raises(ValueError, match=r"non-positive at 2 \(province, year\) row\(s\): \[\('北京', 2015\), \('天津', 2014\)\]"):
+    with pytest.raises(ValueError, match=r"negative at 1 \(province, year\) row\(s\): \[\('天津', 2014\)\]"):
         dagum_gini(df, "D")
+    with pytest.raises(ValueError, match=r"non-positive at 2 \(province, year\) row\(s\): \[\('北京', 2015\), \('天津', 2014\)\]"):
+        theil(df, "D")  # Theil takes logs: strictly positive values only
 
 
 def test_missing_values_name_rows(provinces_panel):
@@ -204,7 +208,7 @@ def test_single_member_group_warns():
     with pytest.warns(UserWarning, match=r"group 'B' has a single member in year 2020 \('d'\)"):
         r = dagum_gini(df, "y", group="grp", unit="unit")
     assert r.within.loc[2020, "B"] == 0.0
-    s = r.summary.loc[2020]
+    s = r.components.loc[2020]
     assert s["G"] == pytest.approx(s["G_w"] + s["G_nb"] + s["G_t"])
 
 
@@ -260,3 +264,107 @@ def test_regional_means_and_growth(provinces_panel):
     s = m.summary.loc["West"]
     assert (1 + s["annual_growth_pct"] / 100) ** 4 == pytest.approx(s["last"] / s["first"])
     assert s["mean"] == pytest.approx(m.levels["West"].mean())
+
+
+# ---------------------------------------------------------------------------
+# Issues 16 / 17 / 21: one group, zeros, intervals in the table, summary(), per-year streams
+# ---------------------------------------------------------------------------
+from spatialccd.exceptions import OneGroupWarning, SpatialCCDDeprecationWarning  # noqa: E402
+from spatialccd.summary import Summary  # noqa: E402
+
+
+@pytest.fixture(scope="module")
+def bth():
+    """Beijing, Tianjin, Hebei (all East) × 2020/2022, D from seed 000 Table 5."""
+    return pd.DataFrame({"province": ["北京", "天津", "河北"] * 2, "year": [2020] * 3 + [2022] * 3,
+                         "D": [0.754, 0.574, 0.564, 0.752, 0.588, 0.569]})
+
+
+def test_one_group_is_not_called_a_decomposition(bth):
+    """Issue 16: table() used to raise TypeError for a one-group study; issue 21 item 7: a constant
+    group column was reported as a decomposition (G_w = G, 100 % within) without a word."""
+    with pytest.warns(OneGroupWarning, match=r"one group \('East'\).*not a decomposition"):
+        r = dagum_gini(bth, "D", group="region4")
+    assert not r.decomposed
+    y = bth.loc[bth.year == 2020, "D"].to_numpy()
+    assert r.components.loc[2020, "G"] == pytest.approx(brute_gini(y), rel=1e-12)
+    assert r.within.loc[2020, "East"] == pytest.approx(r.components.loc[2020, "G"], rel=1e-12)
+    assert r.components[["G_nb", "G_t", "C_w", "C_nb", "C_t"]].isna().all().all()
+    t = r.table()
+    assert list(t.index) == [("Overall Gini", ""), ("Within-group Gini", "East")]
+    assert "not a decomposition" in t.attrs["notes"][0] and "no between-group part" in t.attrs["notes"][0]
+    zh = r.table(lang="zh")
+    assert list(zh.index) == [("整体基尼系数", ""), ("区域内差异", "东部")] and "不构成分解" in zh.attrs["notes"][0]
+    s = r.summary()
+    assert isinstance(s, Summary) and s.title == "Gini coefficient of D" and "decomposition" not in s.title
+    assert "not a decomposition" in str(r)
+    assert set(r.to_frame()["statistic"]) == {"G", "G_w", "G_jj"}
+    with pytest.warns(OneGroupWarning):
+        const = dagum_gini(bth.assign(g="all"), "D", group="g")  # a constant group column
+    assert not const.decomposed
+
+
+def test_one_group_bootstrap_intervals(bth):
+    with pytest.warns(OneGroupWarning):
+        r = dagum_gini(bth, "D", bootstrap=50, seed=3, progress=False)
+    t = r.table(intervals=True, decimals=None)
+    assert len(t) == 2 * 3 and t.index[1] == ("Overall Gini", "", "CI lower")
+
+
+def test_dagum_accepts_zeros():
+    """Issue 16: health distance is 0 where actual = ideal; the Gini is defined for y ≥ 0 with ȳ > 0."""
+    df = pd.DataFrame({"u": list("abcdef"), "year": 2021, "HD": [0.0, 0.2, 0.5, 0.0, 0.3, 0.9],
+                       "g": list("AAABBB")})
+    r = dagum_gini(df, "HD", group="g", unit="u")
+    s = r.components.loc[2021]
+    assert s["G"] == pytest.approx(brute_gini(df["HD"].to_numpy()), rel=1e-12)
+    assert s["G"] == pytest.approx(s["G_w"] + s["G_nb"] + s["G_t"], rel=1e-12)
+    assert r.within.loc[2021, "A"] == pytest.approx(brute_gini(np.array([0.0, 0.2, 0.5])), rel=1e-12)
+    # a group that is zero everywhere: G_jj undefined (0/0) and says so; the identity still holds
+    zero = df.assign(HD=[0.0, 0.0, 0.0, 0.1, 0.3, 0.9])
+    with pytest.warns(UserWarning, match=r"group 'A' is zero for every unit in year 2021"):
+        rz = dagum_gini(zero, "HD", group="g", unit="u")
+    assert np.isnan(rz.within.loc[2021, "A"])
+    sz = rz.components.loc[2021]
+    assert sz["G"] == pytest.approx(brute_gini(zero["HD"].to_numpy()), rel=1e-12)
+    assert sz["G"] == pytest.approx(sz["G_w"] + sz["G_nb"] + sz["G_t"], rel=1e-12)
+    with pytest.raises(ValueError, match=r"zero for every unit in year\(s\) \[2021\]"):
+        dagum_gini(df.assign(HD=0.0), "HD", group="g", unit="u")
+
+
+def test_intervals_in_table_and_frame(provinces_panel):
+    """Issue 17: the bootstrap intervals were computed and shown nowhere."""
+    r = dagum_gini(provinces_panel, "D", bootstrap=40, seed=5, progress=False)
+    t = r.table(intervals=True, decimals=None)
+    assert len(t) == 3 * (1 + 4 + 6 + 3) and t.index.nlevels == 3
+    ci = r.ci.set_index(["year", "statistic", "group"])
+    assert t.loc[("Overall Gini", "", "CI lower"), 2014] == ci.loc[(2014, "G", ""), "lower"]
+    assert t.loc[("Within-group Gini", "West", "CI upper"), 2016] == ci.loc[(2016, "G_jj", "West"), "upper"]
+    assert t.loc[("Contribution (%)", "Transvariation (G_t)", "estimate"), 2012] == r.components.loc[2012, "C_t"]
+    assert "95% bootstrap percentile intervals from 40 replicates" in t.attrs["notes"][0]
+    zh = r.table(intervals=True, lang="zh")
+    assert ("整体基尼系数", "", "置信下限") in zh.index
+    f = r.to_frame()
+    assert list(f.columns) == ["year", "statistic", "group", "estimate", "se", "lower", "upper"]
+    assert len(f) == 5 * (7 + 4 + 6) and f[["lower", "upper"]].notna().all().all()
+    with pytest.raises(ValueError, match="intervals=True needs bootstrap"):
+        dagum_gini(provinces_panel, "D").table(intervals=True)
+
+
+def test_dagum_summary_and_legacy_frame_access(provinces_panel):
+    r = dagum_gini(provinces_panel, "D", bootstrap=20, seed=1, progress=False)
+    s = r.summary()
+    assert isinstance(s, Summary) and s.title == "Dagum Gini decomposition of D"
+    assert dict(s.facts)["Grouping"] == "region4" and dict(s.facts)["Bootstrap replicates"] == "20"
+    assert "Dagum Gini decomposition of D" in r._repr_html_() and "CI lower" in str(r)
+    assert r.summary(lang="zh").title == "D 的 Dagum 基尼系数分解"
+    with pytest.warns(SpatialCCDDeprecationWarning, match=r"DagumResult.summary was a DataFrame.*\.components"):
+        legacy = r.summary["G"]
+    pd.testing.assert_series_equal(legacy, r.components["G"])
+
+
+def test_bootstrap_of_a_year_does_not_depend_on_other_years(provinces_panel):
+    """DESIGN: a result for one year never depends on which other years are computed."""
+    full = dagum_gini(provinces_panel, "D", bootstrap=30, seed=8, progress=False).ci
+    part = dagum_gini(provinces_panel[provinces_panel.year >= 2014], "D", bootstrap=30, seed=8, progress=False).ci
+    pd.testing.assert_frame_equal(full[full.year >= 2014].reset_index(drop=True), part)

@@ -110,10 +110,11 @@ def test_read_nbs_utf8_bom(tmp_path):
     path.write_bytes(NBS_UTF8.encode("utf-8-sig"))
     with pytest.warns(NonProvinceRowWarning, match="全国"):
         df = read_nbs(path)
-    assert list(df.columns) == ["province", "year", "地区生产总值(亿元)"]
+    assert list(df.columns) == ["province", "year", "地区生产总值"]  # name and unit split (issue 15)
+    assert df.attrs["units"] == {"地区生产总值": "亿元"}
     assert len(df) == 12
     assert df["province"].unique().tolist() == ["11", "12", "13", "15"]
-    beijing = df[df["province"] == "11"].set_index("year")["地区生产总值(亿元)"]
+    beijing = df[df["province"] == "11"].set_index("year")["地区生产总值"]
     assert beijing.to_dict() == {2021: 41045.6, 2022: 41610.9, 2023: 43760.7}
     assert df.attrs["non_province_rows"] == ["全国"]
     assert df.attrs["metadata"]["数据库"] == "分省年度数据"
@@ -179,3 +180,50 @@ def test_save_figure_png_and_svg(tmp_path):
     assert "<svg" in (tmp_path / "f.svg").read_text()
     with pytest.raises(ValueError, match="suffix"):
         save_figure(fig, tmp_path / "noext")
+
+
+# -- spreadsheet-formula neutralisation (issue 21 item 10) -----------------------------------------------------
+
+FORMULAS = ['=HYPERLINK("http://example.invalid","click")', "+cmd|' /C calc'!A0", "-2+3", "@SUM(A1:A2)",
+            "\tleading tab"]
+
+
+def _hostile_frame() -> pd.DataFrame:
+    frame = pd.DataFrame({"name": FORMULAS, "value": [1.0, -2.5, 3.0, -4.0, 5.0],
+                          "sign": ["+", "-", "+", "-", "+"], "text": ["-0.125", "ok", "a=b", "−1", ""]})
+    frame = frame.rename(columns={"value": "=1+1"})
+    frame.index = pd.Index(["@row", "r2", "r3", "r4", "r5"], name="=idx")
+    return frame
+
+
+def test_write_csv_neutralises_formula_cells(tmp_path):
+    frame = _hostile_frame()
+    before = frame.copy()
+    write_csv(frame, tmp_path / "t.csv")
+    pd.testing.assert_frame_equal(frame, before)  # the caller's frame is not modified
+    back = pd.read_csv(tmp_path / "t.csv", encoding="utf-8-sig", keep_default_na=False)
+    assert list(back.columns) == ["'=idx", "name", "'=1+1", "sign", "text"]
+    assert back["name"].tolist() == ["'" + f for f in FORMULAS]
+    assert back["'=idx"].tolist() == ["'@row", "r2", "r3", "r4", "r5"]
+    assert back["'=1+1"].tolist() == [1.0, -2.5, 3.0, -4.0, 5.0]   # numbers stay numbers
+    assert back["sign"].tolist() == ["+", "-", "+", "-", "+"]         # one-character signs kept
+    assert back["text"].tolist() == ["-0.125", "ok", "a=b", "−1", ""]  # a number written as text is no formula
+
+
+def test_write_excel_neutralises_formula_cells(tmp_path):
+    write_excel({"t": _hostile_frame()}, tmp_path / "t.xlsx")
+    sheet = openpyxl.load_workbook(tmp_path / "t.xlsx").active
+    cells = [c for row in sheet.iter_rows() for c in row if c.value is not None]
+    assert not [c.coordinate for c in cells if c.data_type == "f"]  # no formula anywhere
+    values = [c.value for c in cells]
+    assert "'" + FORMULAS[0] in values and "'=1+1" in values and "'=idx" in values and "'@row" in values
+    assert -2.5 in values and "+" in values
+
+
+def test_report_tables_are_neutralised_through_the_writers(tmp_path):
+    from spatialccd.report.tables import Table
+
+    table = Table.from_frame(pd.DataFrame({"D": [0.5]}, index=pd.Index(["=cmd()"], name="province")), name="t",
+                             title="t")
+    table.to_csv(tmp_path / "t.csv")
+    assert "'=cmd()" in (tmp_path / "t.csv").read_text(encoding="utf-8-sig")

@@ -165,3 +165,26 @@ def test_mismatch_panel_tidy_result():
                      weights=[0.5, 0.5], thresholds=SEED004_THRESHOLDS)
     assert fixed.thresholds == SEED004_THRESHOLDS
     np.testing.assert_allclose(fixed.frame["HD"], f["HD"])
+
+
+def test_allocation_gini_bad_input_is_named():
+    """Issue 21 item 6: a zero demand gave NaN, a negative one −1.0, a length mismatch an IndexError."""
+    with pytest.raises(ValueError, match=r"zero or negative demand for unit\(s\) \[1\] \(values \[0.0\]\)"):
+        allocation_gini([1, 2, 3], [5, 0, 5])
+    with pytest.raises(ValueError, match=r"zero or negative demand for unit\(s\) \['Hebei'\]"):
+        allocation_gini(pd.Series([1.0, 2, 3], index=["Beijing", "Tianjin", "Hebei"]),
+                        pd.Series([5.0, 4, -1], index=["Beijing", "Tianjin", "Hebei"]))
+    with pytest.raises(ValueError, match=r"resource has 3 units, demand 2"):
+        allocation_gini([1, 2, 3], [5, 5])
+    with pytest.raises(ValueError, match=r"negative resource for unit\(s\) \[0\]"):
+        allocation_gini([-1, 2, 3], [5, 5, 5])
+    with pytest.raises(ValueError, match=r"missing or non-finite demand for unit\(s\) \[2\]"):
+        allocation_gini([1, 2, 3], [5, 5, np.nan])
+    with pytest.raises(ValueError, match="resource total is zero"):
+        allocation_gini([0, 0, 0], [5, 5, 5])
+    with pytest.raises(ValueError, match=r"only in resource \['c'\], only in demand \['d'\]"):
+        allocation_gini(pd.Series([1.0, 2, 3], index=list("abc")), pd.Series([1.0, 2, 3], index=list("abd")))
+    # Series are matched by label: the same units in another order give the same Gini
+    r, d = pd.Series([1.0, 3.0, 2.0], index=list("abc")), pd.Series([5.0, 5.0, 2.0], index=list("abc"))
+    assert allocation_gini(r, d.iloc[::-1]) == pytest.approx(allocation_gini(r, d))
+    assert allocation_gini([0, 3], [5, 5]) == pytest.approx(0.5)  # a unit with no resource is allowed

@@ -15,7 +15,9 @@ from dataclasses import dataclass
 
 import pandas as pd
 
+from ..exceptions import SpatialCCDError
 from ..panel import PanelData
+from ..summary import Summary, SummaryMixin
 from .index import Indicator, IndexSystem, parse_direction
 from .standardise import RangeStandardiser, ZScoreStandardiser
 from .weighting import (CombinedWeights, CRITICWeights, CVWeights, EntropyWeights, UserWeights, Weighting,
@@ -27,7 +29,7 @@ __all__ = ["evaluate", "Evaluation", "IndexSystem", "Indicator", "parse_directio
 
 
 @dataclass(frozen=True)
-class Evaluation:
+class Evaluation(SummaryMixin):
     """Result of :func:`evaluate`.  Frames are indexed by (time, unit) in stacking order.
 
     Attributes
@@ -60,17 +62,41 @@ class Evaluation:
         """Criterion scores Σ_{j∈criterion} wⱼ X'ⱼ, columns (subsystem, criterion)."""
         return self.system.aggregate(self.standardised * self.observation_weights, level="criterion")
 
+    def to_frame(self) -> pd.DataFrame:
+        """One row per (time, unit): the subsystem scores U, then the standardised indicators X'
+        (suffixed " (standardised)" where an indicator is named like a subsystem)."""
+        clash = set(self.scores.columns) & set(self.standardised.columns)
+        std = self.standardised.rename(columns={c: f"{c} (standardised)" for c in clash})
+        return pd.concat([self.scores, std], axis=1)
+
+    def summary(self) -> Summary:
+        """Facts (indicators, subsystems, units, periods, pooled or per-year weights), the weights
+        table and the national mean score of each subsystem by period."""
+        index = self.scores.index
+        facts = (("Indicators", str(len(self.system.names))), ("Subsystems", ", ".join(self.system.subsystems)),
+                 ("Units", str(index.get_level_values(-1).nunique())),
+                 ("Periods", str(index.get_level_values(0).nunique())),
+                 ("Weights", "per year" if self.per_year else "pooled over all periods"))
+        weights = self.weights.copy()
+        weights["direction"] = weights["direction"].map({1: "+", -1: "−"})
+        means = self.scores.groupby(level=0, sort=True).mean()
+        notes = (("Per-year weights and min/max change every year: scores of different years are on "
+                  "different scales.",) if self.per_year else ())
+        return Summary(title="Comprehensive evaluation", facts=facts,
+                       tables=(("Indicator weights", weights), ("Subsystem scores U (mean over units)", means)),
+                       notes=notes)
+
 
 def _standardiser(method: str | None, system: IndexSystem, shift):
     if method == "range":
         return RangeStandardiser(directions=system.directions, shift=shift)
     if shift is not None:
-        raise ValueError("shift applies to range standardisation only")
+        raise SpatialCCDError("shift applies to range standardisation only")
     if method == "zscore":
         return ZScoreStandardiser(directions=system.directions)
     if method is None:
         return None
-    raise ValueError(f"unknown standardisation {method!r}; use 'range', 'zscore' or None (already standardised)")
+    raise SpatialCCDError(f"unknown standardisation {method!r}; use 'range', 'zscore' or None (already standardised)")
 
 
 @contextmanager

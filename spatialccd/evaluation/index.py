@@ -20,6 +20,8 @@ try:
 except ModuleNotFoundError:  # Python 3.10
     import tomli as tomllib
 
+from ..exceptions import SpatialCCDError
+
 __all__ = ["Indicator", "IndexSystem", "parse_direction"]
 
 _DIRECTIONS = {
@@ -32,8 +34,8 @@ def parse_direction(value, *, indicator: str) -> int:
     """Map "+", "-", "−", "positive", "negative", 正/负/逆, ±1 to +1 / −1 (error names the indicator)."""
     key = str(value).strip().lower() if value is not None else ""
     if isinstance(value, bool) or key not in _DIRECTIONS:
-        raise ValueError(f"indicator {indicator!r} has no valid direction (got {value!r}); "
-                         "use '+' (positive) or '-' (negative)")
+        raise SpatialCCDError(f"indicator {indicator!r} has no valid direction (got {value!r}); "
+                              "use '+' (positive) or '-' (negative)")
     return _DIRECTIONS[key]
 
 
@@ -52,7 +54,7 @@ def _leaf(name: str, subsystem: str, criterion: str | None, spec) -> Indicator:
     if isinstance(spec, Mapping):
         unknown = set(spec) - {"direction", "unit"}
         if unknown:
-            raise ValueError(f"indicator {name!r}: unknown keys {sorted(unknown)}")
+            raise SpatialCCDError(f"indicator {name!r}: unknown keys {sorted(unknown)}")
         return Indicator(name, subsystem, criterion, parse_direction(spec.get("direction"), indicator=name),
                          spec.get("unit"))
     return Indicator(name, subsystem, criterion, parse_direction(spec, indicator=name))
@@ -78,15 +80,15 @@ class IndexSystem:
     def __init__(self, indicators: Iterable[Indicator]) -> None:
         self.indicators: tuple[Indicator, ...] = tuple(indicators)
         if not self.indicators:
-            raise ValueError("an index system needs at least one indicator")
+            raise SpatialCCDError("an index system needs at least one indicator")
         names = [i.name for i in self.indicators]
         dup = sorted({n for n in names if names.count(n) > 1})
         if dup:
-            raise ValueError(f"duplicate indicator(s) {dup}: each column may appear once")
+            raise SpatialCCDError(f"duplicate indicator(s) {dup}: each column may appear once")
         for s in self.subsystems:
             has = {i.criterion is not None for i in self.indicators if i.subsystem == s}
             if len(has) > 1:
-                raise ValueError(f"subsystem {s!r} mixes indicators with and without a criterion")
+                raise SpatialCCDError(f"subsystem {s!r} mixes indicators with and without a criterion")
 
     # -- constructors ------------------------------------------------------
     @classmethod
@@ -103,14 +105,14 @@ class IndexSystem:
         out = []
         for subsystem, block in spec.items():
             if not isinstance(block, Mapping) or not block:
-                raise ValueError(f"subsystem {subsystem!r} must map to criteria or indicators")
+                raise SpatialCCDError(f"subsystem {subsystem!r} must map to criteria or indicators")
             for key, value in block.items():
                 if _is_leaf(value):
                     out.append(_leaf(key, subsystem, None, value))
                     continue
                 for name, leaf in value.items():
                     if not _is_leaf(leaf):
-                        raise ValueError(f"indicator {name!r} (criterion {key!r}) has no direction")
+                        raise SpatialCCDError(f"indicator {name!r} (criterion {key!r}) has no direction")
                     out.append(_leaf(name, subsystem, key, leaf))
         return cls(out)
 
@@ -128,7 +130,7 @@ class IndexSystem:
         spec = tomllib.loads(text)
         if table is not None:
             if table not in spec:
-                raise ValueError(f"TOML has no table {table!r}; tables are {list(spec)}")
+                raise SpatialCCDError(f"TOML has no table {table!r}; tables are {list(spec)}")
             spec = spec[table]
         return cls.from_dict(spec)
 
@@ -138,7 +140,7 @@ class IndexSystem:
         and optionally ``criterion`` and ``unit`` (one row per indicator)."""
         missing = {"indicator", "subsystem", "direction"} - set(frame.columns)
         if missing:
-            raise ValueError(f"index table lacks column(s) {sorted(missing)}")
+            raise SpatialCCDError(f"index table lacks column(s) {sorted(missing)}")
         out = []
         for row in frame.to_dict("records"):
             criterion, unit = row.get("criterion"), row.get("unit")
@@ -177,13 +179,13 @@ class IndexSystem:
         or "criterion" (columns = (subsystem, criterion) pairs, for the subsystems that
         have a criterion level); rows unchanged."""
         if level not in ("subsystem", "criterion"):
-            raise ValueError(f"unknown level {level!r}; use 'subsystem' or 'criterion'")
+            raise SpatialCCDError(f"unknown level {level!r}; use 'subsystem' or 'criterion'")
         if level == "subsystem":
             keys = [i.subsystem for i in self.indicators]
         else:
             keys = [(i.subsystem, i.criterion) if i.criterion is not None else None for i in self.indicators]
             if all(k is None for k in keys):
-                raise ValueError("this index system has no criterion level")
+                raise SpatialCCDError("this index system has no criterion level")
         values = frame[self.names].to_numpy(dtype=float)
         labels = [k for k in dict.fromkeys(keys) if k is not None]
         out = np.column_stack([values[:, [k == lab for k in keys]].sum(axis=1) for lab in labels])
@@ -196,8 +198,8 @@ class IndexSystem:
         present = set(columns)
         unknown = [n for n in self.names if n not in present]
         if unknown:
-            raise ValueError(f"indicator column(s) {unknown} not found in the data; "
-                             f"columns are {sorted(map(str, present))}")
+            raise SpatialCCDError(f"indicator column(s) {unknown} not found in the data; "
+                                  f"columns are {sorted(map(str, present))}")
 
     def __repr__(self) -> str:
         parts = ", ".join(f"{s}: {sum(i.subsystem == s for i in self.indicators)}" for s in self.subsystems)

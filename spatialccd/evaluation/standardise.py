@@ -13,6 +13,8 @@ from collections.abc import Mapping
 import numpy as np
 import pandas as pd
 
+from ..exceptions import DataQualityWarning, SpatialCCDError
+
 __all__ = ["RangeStandardiser", "ZScoreStandardiser", "check_finite"]
 
 
@@ -23,7 +25,7 @@ def check_finite(frame: pd.DataFrame) -> np.ndarray:
     if bad.any():
         r, c = np.nonzero(bad)
         cells = list(zip(frame.index[r[:20]].tolist(), frame.columns[c[:20]].tolist()))
-        raise ValueError(f"missing or non-finite values in {int(bad.sum())} cell(s) (row, indicator): {cells}")
+        raise SpatialCCDError(f"missing or non-finite values in {int(bad.sum())} cell(s) (row, indicator): {cells}")
     return x
 
 
@@ -32,11 +34,11 @@ def _directions(directions: Mapping[str, int] | None, columns: pd.Index) -> np.n
         return np.ones(len(columns))
     missing = [c for c in columns if c not in directions]
     if missing:
-        raise ValueError(f"no direction given for indicator(s) {missing}")
+        raise SpatialCCDError(f"no direction given for indicator(s) {missing}")
     d = np.array([directions[c] for c in columns], dtype=float)
     bad = [c for c, v in zip(columns, d) if v not in (1.0, -1.0)]
     if bad:
-        raise ValueError(f"direction of indicator(s) {bad} must be +1 or -1")
+        raise SpatialCCDError(f"direction of indicator(s) {bad} must be +1 or -1")
     return d
 
 
@@ -54,13 +56,13 @@ class _Standardiser:
         if flat.any():
             warnings.warn(f"indicator(s) {list(X.columns[flat])} are constant over the {len(x)} rows used "
                           "(zero variance: no information); they are standardised to the lowest score",
-                          UserWarning, stacklevel=2)
+                          DataQualityWarning, stacklevel=2)
         self._fit(x, flat)
         return self
 
     def transform(self, X: pd.DataFrame) -> pd.DataFrame:
         if list(X.columns) != list(self.columns_):
-            raise ValueError(f"columns {list(X.columns)} differ from the fitted indicators {list(self.columns_)}")
+            raise SpatialCCDError(f"columns {list(X.columns)} differ from the fitted indicators {list(self.columns_)}")
         z = (check_finite(X) - self.center_) / self.scale_
         return pd.DataFrame(self._finish(z), index=X.index, columns=X.columns)
 
@@ -97,7 +99,7 @@ class RangeStandardiser(_Standardiser):
         super().__init__(directions=directions)
         lo, hi = (0.0, 1.0) if shift is None else (shift, 1.0) if np.isscalar(shift) else tuple(shift)
         if not 0.0 <= lo < hi <= 1.0:
-            raise ValueError(f"shift must give 0 <= a < b <= 1, got {shift!r}")
+            raise SpatialCCDError(f"shift must give 0 <= a < b <= 1, got {shift!r}")
         self.shift, self._bounds = shift, (float(lo), float(hi))
 
     def _fit(self, x: np.ndarray, flat: np.ndarray) -> None:

@@ -15,6 +15,7 @@ from collections.abc import Mapping
 import numpy as np
 import pandas as pd
 
+from ..exceptions import DataQualityWarning, SpatialCCDError
 from .standardise import check_finite
 
 __all__ = ["Weighting", "EntropyWeights", "CRITICWeights", "CVWeights", "UserWeights", "CombinedWeights",
@@ -26,7 +27,7 @@ def _group_labels(columns: pd.Index, groups: Mapping[str, str] | None) -> pd.Ser
         return pd.Series("score", index=columns, name="group")
     missing = [c for c in columns if c not in groups]
     if missing:
-        raise ValueError(f"indicator(s) {missing} have no group (subsystem)")
+        raise SpatialCCDError(f"indicator(s) {missing} have no group (subsystem)")
     return pd.Series([groups[c] for c in columns], index=columns, name="group")
 
 
@@ -37,7 +38,7 @@ def _normalise_within(w: np.ndarray, groups: pd.Series, what: str) -> np.ndarray
         cols = (groups == g).to_numpy()
         total = out[cols].sum()
         if not total > 0:
-            raise ValueError(f"{what} of group {g!r} sum to 0: weights undefined")
+            raise SpatialCCDError(f"{what} of group {g!r} sum to 0: weights undefined")
         out[cols] /= total
     return out
 
@@ -54,7 +55,7 @@ class Weighting(ABC):
     def transform(self, X: pd.DataFrame) -> pd.DataFrame:
         """Composite scores, one column per group: Uᵍᵢ = Σ_{j∈g} wⱼ X'ᵢⱼ."""
         if list(X.columns) != list(self.weights_.index):
-            raise ValueError(f"columns {list(X.columns)} differ from the fitted indicators {list(self.weights_.index)}")
+            raise SpatialCCDError(f"columns {list(X.columns)} differ from the fitted indicators {list(self.weights_.index)}")
         weighted = check_finite(X) * self.weights_.to_numpy()
         labels = list(dict.fromkeys(self.groups_))
         out = np.column_stack([weighted[:, (self.groups_ == g).to_numpy()].sum(axis=1) for g in labels])
@@ -79,7 +80,7 @@ class _Objective(Weighting):
         flat = np.ptp(x, axis=0) == 0
         if flat.any():
             warnings.warn(f"indicator(s) {list(columns[flat])} are constant (zero variance: no information); "
-                          "their weight is 0", UserWarning, stacklevel=3)
+                          "their weight is 0", DataQualityWarning, stacklevel=3)
         info = np.zeros(x.shape[1])
         for g in dict.fromkeys(groups):
             cols = (groups == g).to_numpy() & ~flat
@@ -109,11 +110,11 @@ class EntropyWeights(_Objective):
     def _information(self, x, columns):
         m = x.shape[0]
         if m < 2:
-            raise ValueError("the entropy method needs at least 2 observations (k = 1/ln m)")
+            raise SpatialCCDError("the entropy method needs at least 2 observations (k = 1/ln m)")
         negative = columns[(x < 0).any(axis=0)]
         if len(negative):
-            raise ValueError(f"indicator(s) {list(negative)} have negative standardised values; the entropy "
-                             "method needs X' >= 0 (use range standardisation, not z-scores)")
+            raise SpatialCCDError(f"indicator(s) {list(negative)} have negative standardised values; the entropy "
+                                  "method needs X' >= 0 (use range standardisation, not z-scores)")
         p = x / x.sum(axis=0)
         plogp = np.where(p > 0, p * np.log(np.where(p > 0, p, 1.0)), 0.0)
         return 1.0 + plogp.sum(axis=0) / np.log(m)
@@ -151,7 +152,7 @@ class CVWeights(_Objective):
         mean = x.mean(axis=0)
         zero = columns[mean == 0]
         if len(zero):
-            raise ValueError(f"indicator(s) {list(zero)} have mean 0: coefficient of variation undefined")
+            raise SpatialCCDError(f"indicator(s) {list(zero)} have mean 0: coefficient of variation undefined")
         return x.std(axis=0, ddof=1) / np.abs(mean)
 
 
@@ -168,11 +169,11 @@ class UserWeights(Weighting):
     def _weights(self, x, columns, groups):
         missing = [c for c in columns if c not in self.weights]
         if missing:
-            raise ValueError(f"no user weight for indicator(s) {missing}")
+            raise SpatialCCDError(f"no user weight for indicator(s) {missing}")
         w = np.array([float(self.weights[c]) for c in columns])
         bad = list(columns[~(np.isfinite(w) & (w >= 0))])
         if bad:
-            raise ValueError(f"user weight(s) of {bad} must be finite and >= 0")
+            raise SpatialCCDError(f"user weight(s) of {bad} must be finite and >= 0")
         return _normalise_within(w, groups, "user weights")
 
 
@@ -190,9 +191,9 @@ class CombinedWeights(Weighting):
     def __init__(self, subjective: Weighting, objective: Weighting, *, rule: str = "multiplicative",
                  beta: float = 0.5) -> None:
         if rule not in ("multiplicative", "linear"):
-            raise ValueError(f"unknown combination rule {rule!r}; use 'multiplicative' or 'linear'")
+            raise SpatialCCDError(f"unknown combination rule {rule!r}; use 'multiplicative' or 'linear'")
         if not 0.0 <= beta <= 1.0:
-            raise ValueError(f"beta must lie in [0, 1], got {beta}")
+            raise SpatialCCDError(f"beta must lie in [0, 1], got {beta}")
         self.subjective, self.objective, self.rule, self.beta = subjective, objective, rule, beta
 
     def _weights(self, x, columns, groups):
@@ -212,5 +213,5 @@ def weighting_scheme(scheme: str | Weighting) -> Weighting:
     if isinstance(scheme, Weighting):
         return scheme
     if scheme not in _SCHEMES:
-        raise ValueError(f"unknown weighting scheme {scheme!r}; use one of {sorted(_SCHEMES)} or a Weighting object")
+        raise SpatialCCDError(f"unknown weighting scheme {scheme!r}; use one of {sorted(_SCHEMES)} or a Weighting object")
     return _SCHEMES[scheme]()

@@ -33,6 +33,7 @@ import scipy.sparse as sp
 
 from .._options import check_option
 from ..exceptions import DataError, SpatialCCDError
+from ..grammar import FORMULA_CONTEXT
 from ..panel import PanelData
 
 
@@ -132,7 +133,7 @@ def build_design(data, formula: str, w, *, unit: str, time: str, effects: str, l
     W = panel.weights_matrix(w)
     frame = panel.frame_.reset_index()
     try:
-        mm = formulaic.model_matrix(formula, frame, na_action="ignore", context={"np": np})
+        mm = formulaic.model_matrix(formula, frame, na_action="ignore", context={"np": np, **FORMULA_CONTEXT})
     except Exception as exc:  # formulaic raises many types for unknown names
         raise SpatialCCDError(f"cannot evaluate formula {formula!r}: {exc}") from exc
     lhs, rhs = getattr(mm, "lhs", None), getattr(mm, "rhs", mm)

@@ -4,7 +4,9 @@ All functions take a :class:`spatialccd.dynamics.KDEResult` and share one style:
 coloured along one colormap (``viridis`` by default, early = dark, late = light),
 x the variable, "Density" the kernel density.  Single-region functions draw into
 ``ax`` (created if None) and return it; :func:`plot_kde_panels` returns a Figure with
-one panel per region (nation first).
+one panel per region (nation first).  :func:`kde_plot` is the one entry point:
+``kde_plot(result, kind="ridgeline")`` (it replaces 0.1's ``KDEResult.plot``, so that the
+analysis module :mod:`spatialccd.dynamics` never imports plotting code).
 """
 from __future__ import annotations
 
@@ -17,9 +19,10 @@ from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 
 from ..dynamics import KDEResult
+from ..exceptions import SpatialCCDError
 from ..inequality import NATION
 
-__all__ = ["plot_kde_surface", "plot_kde_ridgeline", "plot_kde_overlay", "plot_kde_panels"]
+__all__ = ["kde_plot", "plot_kde_surface", "plot_kde_ridgeline", "plot_kde_overlay", "plot_kde_panels"]
 
 CMAP = "viridis"
 
@@ -43,7 +46,7 @@ def plot_kde_surface(kde: KDEResult, *, region: str = NATION, ax: Axes | None = 
     if ax is None:
         ax = plt.figure(figsize=(7, 5)).add_subplot(projection="3d")
     elif getattr(ax, "name", "") != "3d":
-        raise ValueError("plot_kde_surface needs a 3D Axes (projection='3d')")
+        raise SpatialCCDError("plot_kde_surface needs a 3D Axes (projection='3d')")
     pos, labels = _time_positions(times)
     X, Y = np.meshgrid(grid, pos)
     ax.plot_surface(X, Y, Z, cmap=cmap, linewidth=0.2, edgecolor="none", antialiased=True)
@@ -60,7 +63,7 @@ def plot_kde_ridgeline(kde: KDEResult, *, region: str = NATION, ax: Axes | None 
                        overlap: float = 0.6) -> Axes:
     """One filled curve per year stacked upwards; the tallest curve spans ``1 + overlap`` rows."""
     if overlap < 0:
-        raise ValueError(f"overlap must be non-negative, got {overlap!r}")
+        raise SpatialCCDError(f"overlap must be non-negative, got {overlap!r}")
     times, grid, Z = kde.surface(region)
     ax = ax if ax is not None else plt.figure(figsize=(7, 5)).add_subplot()
     scale = (1.0 + overlap) / Z.max()
@@ -82,7 +85,7 @@ def plot_kde_overlay(kde: KDEResult, *, region: str = NATION, years: Sequence | 
     available = list(times)
     missing = [y for y in (years or ()) if y not in available]
     if missing:
-        raise ValueError(f"years {missing} not in the densities of {region!r}; available {available}")
+        raise SpatialCCDError(f"years {missing} not in the densities of {region!r}; available {available}")
     keep = range(len(times)) if years is None else [available.index(y) for y in years]
     ax = ax if ax is not None else plt.figure(figsize=(7, 4.5)).add_subplot()
     for i, colour in zip(keep, _colours(len(keep), cmap)):
@@ -94,17 +97,36 @@ def plot_kde_overlay(kde: KDEResult, *, region: str = NATION, years: Sequence | 
     return ax
 
 
+def _drawer(kind: str):
+    draw = {"surface": plot_kde_surface, "ridgeline": plot_kde_ridgeline, "overlay": plot_kde_overlay}
+    if kind not in draw:
+        raise SpatialCCDError(f"kind must be one of {list(draw)}, got {kind!r}")
+    return draw[kind]
+
+
+def kde_plot(result: KDEResult, kind: str = "surface", *, region: str | None = None, **kwargs):
+    """Plot a :class:`~spatialccd.dynamics.KDEResult`: ``kind`` is ``"surface"`` (3D),
+    ``"ridgeline"`` or ``"overlay"``.
+
+    With ``region`` one region is drawn and its Axes returned; without, a Figure with one
+    panel per region (nation first, :func:`plot_kde_panels`).  Other keywords go to the
+    plotting function (``ax``, ``cmap``, ``years``, ``overlap``, ``regions``, ``ncols`` …).
+    """
+    draw = _drawer(kind)
+    if region is None:
+        return plot_kde_panels(result, kind=kind, **kwargs)
+    return draw(result, region=region, **kwargs)
+
+
 def plot_kde_panels(kde: KDEResult, *, kind: str = "surface", regions: Sequence[str] | None = None,
                     ncols: int = 2, figsize: tuple[float, float] | None = None, cmap: str = CMAP) -> Figure:
     """One panel per region (nation first), each drawn as ``kind`` = surface | ridgeline | overlay."""
-    draw = {"surface": plot_kde_surface, "ridgeline": plot_kde_ridgeline, "overlay": plot_kde_overlay}
-    if kind not in draw:
-        raise ValueError(f"kind must be one of {list(draw)}, got {kind!r}")
+    draw = _drawer(kind)
     regions = list(kde.regions if regions is None else regions)
     nrows = math.ceil(len(regions) / ncols)
     fig = plt.figure(figsize=figsize or (5.5 * ncols, 4.5 * nrows))
     for i, region in enumerate(regions):
         ax = fig.add_subplot(nrows, ncols, i + 1, projection="3d" if kind == "surface" else None)
-        draw[kind](kde, region=region, ax=ax, cmap=cmap)
+        draw(kde, region=region, ax=ax, cmap=cmap)
     fig.tight_layout()
     return fig

@@ -133,7 +133,7 @@ def coordination_section(table: pd.DataFrame, national: pd.DataFrame, means, *, 
                        title=opts.m("f_ccd_trend"))]
     if grade_maps is not None:
         figures.append(grade_maps)
-    levels = opts.m("ten_level" if scheme == "ten" else "three_level")
+    levels = opts.m("scheme_levels", k=len(scheme.labels))
     return Section(id="coordination", title=opts.m("s_coordination"), tables=tuple(tables), figures=tuple(figures),
                    paragraphs=(opts.m("p_coordination", subsystems=", ".join(subsystems),
                                       method=label("opt_", method, opts.lang), levels=levels),))
@@ -200,26 +200,29 @@ def lisa_section(lisa: pd.DataFrame, *, column: str, permutations: int, seed: in
 
 
 def dagum_section(result, *, column: str, group: str, opts: ReportOptions) -> Section:
-    """The Dagum Gini decomposition table of a :class:`~spatialccd.DagumResult`."""
-    frame = result.table(lang=opts.lang, decimals=None)
+    """The Dagum Gini table of a :class:`~spatialccd.DagumResult` (with bootstrap intervals when it has them;
+    with one group the overall and within-group Gini only, and a note that it is no decomposition)."""
+    frame = result.table(lang=opts.lang, decimals=None, intervals=result.ci is not None)
+    notes = tuple(frame.attrs.get("notes", ()))
     frame.columns = [str(c) for c in frame.columns]
     from ..plots.inequality import dagum_trends
 
     group = label("grp_", group, opts.lang)
-    table = Table.from_frame(frame, name="dagum", digits=opts.digits, title=opts.m("t_dagum", column=column,
-                                                                                   group=group),
+    title = opts.m("t_dagum" if result.decomposed else "t_gini_one_group", column=column, group=group)
+    table = Table.from_frame(frame, name="dagum", digits=opts.digits, title=title, notes=notes,
                              sheet=opts.m("sheet_dagum"))
     fig = _figure(dagum_trends(result, lang=opts.lang), name="dagum_trends", title=opts.m("f_dagum", column=column))
     return Section(id="dagum", title=opts.m("s_dagum"), tables=(table,), figures=(fig,),
-                   paragraphs=(opts.m("p_dagum", column=column, group=group),))
+                   paragraphs=(opts.m("p_dagum" if result.decomposed else "p_gini_one_group", column=column,
+                                      group=group),))
 
 
 def kde_section(result, *, figure: Figure, group: str, opts: ReportOptions) -> Section:
     """Peaks and tails by region of a :class:`~spatialccd.KDEResult`, with its figure."""
     measures = {"peak_x": opts.m("peak_x"), "n_peaks": opts.m("n_peaks"), "right_tail": opts.m("right_tail")}
-    blocks = {label: result.summary.pivot(index=result.time, columns="region", values=key)
+    blocks = {name: result.shapes.pivot(index=result.time, columns="region", values=key)
               .reindex(columns=list(result.regions)).astype(object)  # keep peak counts integers
-              for key, label in measures.items()}
+              for key, name in measures.items()}
     frame = pd.concat(blocks)
     frame.columns = [_region(c, opts) for c in frame.columns]
     table = Table.from_frame(frame, name="kde_summary", digits=opts.digits,

@@ -156,9 +156,9 @@ def write_outputs(study, run, folder: OutputFolder) -> StudyResult:
         write_text(out / "figures" / f"{f.name}.svg", f.svg)
     settings = study.settings_toml()
     write_text(out / "settings.toml", settings)
-    log(f"wrote {len(tables)} tables (CSV, LaTeX, Excel) and {len(figures)} figures (PNG, SVG) to {folder.target}")
+    log.say("log_wrote", tables=len(tables), figures=len(figures), folder=folder.target)
     report = folder.target / "report.html"
-    log(f"report: {report}")
+    log.say("log_report", path=report)
     shown = settings if spec["paths"] == "absolute" else study.settings_toml(paths="relative")
     write_report(out / "report.html", title=study.spec["title"], sections=sections, settings=shown,
                  simulated_note=opts.m("simulated_note") if study.simulated else None, log=log.lines,

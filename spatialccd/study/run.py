@@ -18,12 +18,18 @@ __all__ = ["StudyRun", "RunContext", "run_steps", "Log"]
 
 
 class Log:
-    """The run log: timestamped lines, echoed unless ``quiet``."""
+    """The run log: timestamped lines in the study's language, echoed unless ``quiet``."""
 
-    def __init__(self, quiet: bool) -> None:
+    def __init__(self, quiet: bool, lang: str = "en") -> None:
         self.lines: list[str] = []
-        self.quiet = quiet
+        self.quiet, self.lang = quiet, lang
         self._start = _time.perf_counter()
+
+    def say(self, key: str, **fields) -> None:
+        """Log the catalogue message ``key`` (:mod:`spatialccd.messages`) in the log's language."""
+        from ..messages import message
+
+        self(message(key, self.lang, **fields))
 
     def __call__(self, message: str) -> None:
         line = f"[{_time.perf_counter() - self._start:7.2f} s] {message}"
@@ -102,8 +108,8 @@ def run_steps(study, *, quiet: bool = False) -> StudyRun:
     from .._version import __version__
     from .registry import RUN_ORDER, STEPS
 
-    log = Log(quiet)
-    log(f"spatialccd {__version__}: study {study.spec['title']!r} ({study.source})")
+    log = Log(quiet, study.lang)
+    log.say("log_start", version=__version__, title=repr(study.spec["title"]), source=study.source)
     ctx = RunContext(study=study, log=log, quiet=quiet)
     order = []
     for key in RUN_ORDER:
@@ -122,9 +128,9 @@ def run_steps(study, *, quiet: bool = False) -> StudyRun:
             except SpatialCCDError as exc:
                 raise StudyError(f"{study.source}: step [{key}] failed: {exc}", table=key, step=key) from exc
         for w in caught:   # logged, and passed on to the caller
-            log(f"{key}: warning: {w.message}")
+            log.say("log_warning", step=key, warning=w.message)
             warnings.warn_explicit(w.message, w.category, w.filename, w.lineno)
         order.append(key)
-        log(f"{key}: done in {_time.perf_counter() - t0:.2f} s")
+        log.say("log_done", step=key, seconds=f"{_time.perf_counter() - t0:.2f}")
     return StudyRun(study=study, results=dict(ctx.results), order=tuple(order), panel=ctx.panel, graph=ctx.graph,
                     log=log)

@@ -65,7 +65,7 @@ STEP_ORDER = ORDER
 def _type_name(kind) -> str:
     kinds = kind if isinstance(kind, tuple) else (kind,)
     return " or ".join({str: "a string", int: "an integer", float: "a number", bool: "true/false",
-                        list: "an array"}[k] for k in kinds)
+                        list: "an array", dict: "a table"}[k] for k in kinds)
 
 
 def _check_value(where: str, value, opt: _Opt, *, table: str | None, key: str):
@@ -180,6 +180,7 @@ def _check_cross(spec: dict, source: str) -> None:
         raise StudyError(f"{source}: [obstacle] level = 'criterion' needs a criterion layer in every subsystem "
                          "of [indicators] ([indicators.<subsystem>.<criterion>])", table="obstacle", key="level")
     if "coordination" in spec:
+        _check_coordination(spec["coordination"], source)
         n_sub = len(spec["indicators"].subsystems)
         if n_sub < 2:
             raise StudyError(f"{source}: [coordination] needs at least 2 subsystems in [indicators], got {n_sub}",
@@ -191,6 +192,22 @@ def _check_cross(spec: dict, source: str) -> None:
     for section in ("tests", "sdm"):
         if section in spec:
             _check_formula(spec[section]["formula"], source, section)
+
+
+def _check_coordination(c: dict, source: str) -> None:
+    """The grade scheme (a name or a table of cut points and labels) and the relative-development thresholds."""
+    from ..coordination import grade_scheme
+
+    try:
+        grade_scheme(c["scheme"])
+    except (ValueError, TypeError) as exc:
+        raise StudyError(f"{source}: [coordination] scheme: {exc} (give \"ten\", \"three\", \"five\" or a "
+                         "[coordination.scheme] table with cuts = [0, …, 1] and labels = [...])",
+                         table="coordination", key="scheme") from None
+    lower, upper = (c["thresholds"] + [None, None])[:2] if len(c["thresholds"]) == 2 else (None, None)
+    if lower is None or not 0 < lower < 1 < upper:
+        raise StudyError(f"{source}: [coordination] thresholds must be [lower, upper] with 0 < lower < 1 < upper "
+                         f"(0.8/1.2 or 0.9/1.1), got {c['thresholds']}", table="coordination", key="thresholds")
 
 
 def _check_formula(formula: str, source: str, section: str) -> None:
@@ -290,7 +307,16 @@ class Study:
                 lines += ["", "[" + ".".join(["indicators", *map(_toml_key, where)]) + "]", *entries]
         for name in (n for n in SCHEMA if n != "data" and n in self.spec):
             lines += ["", f"[{name}]"]
-            lines += [f"{_toml_key(k)} = {_toml_value(v)}" for k, v in self.spec[name].items() if v is not None]
+            tables = []
+            for k, v in self.spec[name].items():
+                if v is None:
+                    continue
+                if isinstance(v, dict):   # a sub-table, e.g. [coordination.scheme]
+                    tables += ["", f"[{name}.{_toml_key(k)}]"] + [f"{_toml_key(a)} = {_toml_value(b)}"
+                                                                 for a, b in v.items() if b is not None]
+                else:
+                    lines.append(f"{_toml_key(k)} = {_toml_value(v)}")
+            lines += tables
         return "\n".join(lines) + "\n"
 
     def run(self, output: str | PathLike, *, overwrite: bool = False, quiet: bool = False):

@@ -96,8 +96,8 @@ def _read_inputs(ctx) -> pd.DataFrame:
             frames.append(read_nbs(p, unit=unit, time=time))
             dropped = frames[-1].attrs.get("non_province_rows")
             if dropped:
-                ctx.log(f"data: {p.name}: dropped rows that are not provinces: {dropped}")
-        ctx.log(f"data: read {p}")
+                ctx.log.say("log_dropped", file=p.name, rows=dropped)
+        ctx.log.say("log_read", path=p)
     merged = frames[0]
     for p, f in zip(files[1:], frames[1:]):
         clash = [c for c in f.columns if c in merged.columns and c not in (unit, time)]
@@ -128,7 +128,7 @@ def compute_data(ctx) -> DataStep:
             raise StudyError(f"{ctx.source}: [data] years = {d['years']} selects no rows", table="data", key="years")
     ctx.panel = PanelData(frame, unit=d["unit"], time=d["time"], units=d["units"])
     p = ctx.panel
-    ctx.log(f"data: {origin}: {p.N} units × {p.T} years ({p.times[0]}–{p.times[-1]}), {len(p.columns)} columns")
+    ctx.log.say("log_data", origin=origin, n=p.N, t=p.T, first=p.times[0], last=p.times[-1], k=len(p.columns))
     return DataStep(origin=origin, n=p.N, t=p.T, times=tuple(p.times))
 
 
@@ -147,12 +147,14 @@ def compute_evaluation(ctx):
 
 
 def compute_coordination(ctx) -> CoordinationStep:
-    from ..coordination import coordination_grade, coordination_table
+    from ..coordination import coordination_grade, coordination_table, grade_scheme
     from ..inequality import regional_means
 
     c = ctx.spec["coordination"]
     scores = ctx.results["evaluation"].scores
-    table = coordination_table(scores, alpha=c["alpha"], method=c["method"], scheme=c["scheme"])
+    lower, upper = c["thresholds"]
+    table = coordination_table(scores, alpha=c["alpha"], method=c["method"], scheme=c["scheme"], lower=lower,
+                               upper=upper)
     unit, time = ctx.panel.unit, ctx.panel.time
     derived = table.set_index([time, unit])
     clash = [col for col in derived.columns if col in ctx.panel.columns]
@@ -161,7 +163,7 @@ def compute_coordination(ctx) -> CoordinationStep:
                          table="coordination")
     ctx.panel = ctx.panel.with_columns(derived)
     national_d = table.groupby(time)["D"].mean()
-    grades = coordination_grade(national_d, c["scheme"])
+    grades = coordination_grade(national_d, grade_scheme(c["scheme"]))
     national = pd.DataFrame({"mean D": national_d, "grade": grades["grade"]})
     if "grade_zh" in grades:
         national["等级"] = grades["grade_zh"]
@@ -218,7 +220,7 @@ def compute_weights(ctx) -> WeightsStep:
     units = list(ctx.panel.units)
     ctx.graph = graph if len(units) == len(graph.unique_ids) else W.subset(graph, units)
     card = pd.Series(ctx.graph.cardinalities).reindex(units)
-    ctx.log(f"weights: {desc}; {len(units)} units, {int((card > 0).sum())} with neighbours")
+    ctx.log.say("log_weights", desc=desc, n=len(units), linked=int((card > 0).sum()))
     return WeightsStep(description=desc, cardinalities=card)
 
 
@@ -266,8 +268,9 @@ def compute_kde(ctx):
     from ..dynamics import kernel_density
 
     k = ctx.spec["kde"]
+    bounds = tuple(k["bounds"]) if k["bounds"] is not None else None
     return kernel_density(ctx.panel.frame_.reset_index(), ctx.column("kde"), group=k["group"], unit=ctx.panel.unit,
-                          time=ctx.panel.time)
+                          time=ctx.panel.time, bounds=bounds)
 
 
 def _model_options(ctx) -> dict:
@@ -340,20 +343,21 @@ def present_evaluation(r, run, opts):
 
 
 def present_coordination(r: CoordinationStep, run, opts):
+    from ..coordination import grade_scheme
+
     c = run.study.spec["coordination"]
     maps = None
     if run.panel.is_province:
-        from ..coordination import GRADE_SCHEMES
         from ..plots.maps import choropleth_by_year
 
-        scheme = GRADE_SCHEMES[c["scheme"]]
+        scheme = grade_scheme(c["scheme"])
         labels = scheme.labels_zh if opts.lang == "zh" and scheme.labels_zh else scheme.labels
         fig = choropleth_by_year(run.panel, "level", unit=opts.unit, time=opts.time, years=list(r.map_years),
                                  scheme="user", bins=list(range(1, len(labels) + 1)), labels=list(labels),
                                  cmap="RdYlGn", legend_title=S.message("s_coordination", opts.lang), lang=opts.lang)
         maps = S.Figure.from_matplotlib(fig, name="ccd_maps", title=S.message(
             "f_ccd_maps", opts.lang, years=", ".join(map(str, r.map_years))))
-    return S.coordination_section(r.table, r.national, r.means, scheme=c["scheme"], method=c["method"],
+    return S.coordination_section(r.table, r.national, r.means, scheme=grade_scheme(c["scheme"]), method=c["method"],
                                   subsystems=run.study.spec["indicators"].subsystems, grade_maps=maps, opts=opts)
 
 
