@@ -344,6 +344,11 @@ MESSAGES: dict[str, dict[str, str]] = {
     "opt_fan": {"en": "Fan", "zh": "Fan 形式"},
     "opt_exact": {"en": "exact", "zh": "精确"},
     "opt_splm": {"en": "splm", "zh": "splm"},
+    # -- seed analyses: development types, regional and robustness models, panel Moran (issue 16) ------------
+    # -- seed analyses: DEA, mismatch, trends, Theil, convergence (issue 16) ----------------------------------
+    # -- toolbox: Markov, hot spots, detector, GWR, centrography, TOPSIS (issue 20) ---------------------------
+    # -- model family: dynamic, SAC/GNS, Bayesian comparison (issue 19) ---------------------------------------
+    # -- data preparation: changes, derived variables, quality screen (issue 15) -----------------------------
     # -- run log ------------------------------------------------------------------------------------
     "log_start": {"en": "spatialccd {version}: study {title} ({source})", "zh": "spatialccd {version}：研究 {title}（{source}）"},
     "log_warning": {"en": "{step}: warning: {warning}", "zh": "{step}：警告：{warning}"},

@@ -113,9 +113,9 @@ def run_steps(study, *, quiet: bool = False) -> StudyRun:
     ctx = RunContext(study=study, log=log, quiet=quiet)
     order = []
     for key in RUN_ORDER:
-        if key not in study.spec:
-            continue
         step = STEPS[key]
+        if not step.wanted(key, study.spec):
+            continue
         t0 = _time.perf_counter()
         with warnings.catch_warnings(record=True) as caught:
             warnings.simplefilter("always")

@@ -21,10 +21,21 @@ __all__ = ["Step", "STEPS"]
 
 @dataclass(frozen=True)
 class Step:
-    """One analysis: ``compute(ctx) -> result`` and ``present(result, ctx, opts) -> Section``."""
+    """One analysis: ``compute(ctx) -> result`` and ``present(result, run, opts) -> Section``.
+
+    ``table`` is the study-file table that switches it on (default: the step's own key) and
+    ``when(spec) -> bool`` an extra condition (e.g. a key of that table being set).
+    """
 
     compute: Callable
     present: Callable
+    table: str | None = None
+    when: Callable | None = None
+
+    def wanted(self, key: str, spec: dict) -> bool:
+        """True when the study asks for this step."""
+        table = self.table or key
+        return table in spec and (self.when is None or bool(self.when(spec)))
 
 
 # -- step results that are not already a result object of the analysis layer -------------------
