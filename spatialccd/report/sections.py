@@ -73,21 +73,63 @@ def _region(name, opts: ReportOptions) -> str:
 
 
 def data_section(frame: pd.DataFrame, *, n: int, t: int, times: Sequence, origin: str, simulated_note: str | None,
-                 system: pd.DataFrame | None, opts: ReportOptions) -> Section:
-    """Descriptive statistics of the analysed panel (``frame`` indexed by (time, unit))."""
+                 system: pd.DataFrame | None, opts: ReportOptions, prepared=None,
+                 units: Mapping[str, str] | None = None) -> Section:
+    """Descriptive statistics of the analysed panel (``frame`` indexed by (time, unit)), and — from a
+    :class:`~spatialccd.io.PreparedData` — the derived variables, every change made to the data (units
+    or years excluded, cells filled or dropped) and the data-quality screen's findings."""
     numeric = [c for c in frame.columns if pd.api.types.is_numeric_dtype(frame[c])]
     desc = frame[numeric].describe().T[["count", "mean", "std", "min", "max"]]
     desc["count"] = desc["count"].astype(int)
     if system is not None:
         desc = desc.join(system[["subsystem", "direction", "unit"]], how="left")
         desc["direction"] = desc["direction"].map({1: "+", -1: "−"})
+    if units:   # units of measurement read from the exports (e.g. 亿元) fill the gaps
+        known = desc["unit"] if "unit" in desc else pd.Series(index=desc.index, dtype=object)
+        desc["unit"] = known.fillna(pd.Series(units)).reindex(desc.index)
     desc.index.name = "variable"
-    table = Table.from_frame(_headers(desc, opts, _DESCRIPTIVE), name="descriptives", title=opts.m("t_descriptives"),
-                             digits=opts.digits, sheet=opts.m("sheet_descriptives"))
+    tables = [Table.from_frame(_headers(desc, opts, _DESCRIPTIVE), name="descriptives", title=opts.m("t_descriptives"),
+                               digits=opts.digits, sheet=opts.m("sheet_descriptives"))]
     paras = [opts.m("p_data", origin=origin, n=n, t=t, first=times[0], last=times[-1], nt=n * t)]
     if simulated_note:
         paras.append(simulated_note)
-    return Section(id="data", title=opts.m("s_data"), paragraphs=tuple(paras), tables=(table,))
+    if prepared is not None:
+        tables += _preparation_tables(prepared, opts)
+        paras.append(opts.m("p_changes", n=len(prepared.changes)) if not prepared.changes.empty
+                     else opts.m("p_no_changes"))
+        if prepared.quality is not None:
+            paras.append(opts.m("p_quality_ok") if prepared.quality.ok else
+                         opts.m("p_quality", n=len(prepared.quality.flags)))
+    return Section(id="data", title=opts.m("s_data"), paragraphs=tuple(paras), tables=tuple(tables))
+
+
+def _preparation_tables(prepared, opts: ReportOptions) -> list[Table]:
+    out = []
+    if prepared.derived:
+        derived = pd.DataFrame({"expression": dict(prepared.derived)}).rename_axis("variable")
+        out.append(Table.from_frame(_headers(derived, opts, {**_DESCRIPTIVE, "expression": "col_expression"}),
+                                    name="derived", title=opts.m("t_derived"), sheet=opts.m("sheet_derived")))
+    if not prepared.changes.empty:
+        changes = prepared.changes.copy()
+        changes["action"] = [label("chg_", a, opts.lang) for a in changes["action"]]
+        if opts.lang != "en":
+            changes = changes.drop(columns=["detail"], errors="ignore")
+        changes = _headers(changes, opts, {**_DESCRIPTIVE, "action": "col_action", "value": "col_value",
+                                           "column": "col_variable", "detail": "col_detail",
+                                           opts.unit: "col_unit_label", opts.time: "year"})
+        out.append(Table.from_frame(changes.set_index(changes.columns[0]), name="data_changes",
+                                    title=opts.m("t_changes"), digits=opts.digits, sheet=opts.m("sheet_changes")))
+    if prepared.quality is not None and not prepared.quality.ok:
+        flags = prepared.quality.to_frame()
+        flags["check"] = [label("qc_", c, opts.lang) for c in flags["check"]]
+        if opts.lang != "en":
+            flags = flags.drop(columns=["message"], errors="ignore")
+        flags = _headers(flags, opts, {**_DESCRIPTIVE, "check": "col_check", "column": "col_variable",
+                                       "unit": "col_unit_label", "time": "year", "value": "col_value",
+                                       "message": "col_detail"})
+        out.append(Table.from_frame(flags.set_index(flags.columns[0]), name="data_quality", title=opts.m("t_quality"),
+                                    digits=opts.digits, sheet=opts.m("sheet_quality")))
+    return out
 
 
 def evaluation_section(evaluation, *, standardise: str, weighting: str, opts: ReportOptions) -> Section:

@@ -117,19 +117,21 @@ def run_steps(study, *, quiet: bool = False) -> StudyRun:
         if not step.wanted(key, study.spec):
             continue
         t0 = _time.perf_counter()
-        with warnings.catch_warnings(record=True) as caught:
-            warnings.simplefilter("always")
-            try:
+        caught: list = []
+        try:
+            with warnings.catch_warnings(record=True) as caught:
+                warnings.simplefilter("always")
                 ctx.results[key] = step.compute(ctx)
-            except StudyError as exc:
-                if exc.step is None:
-                    exc.step = key
-                raise
-            except SpatialCCDError as exc:
-                raise StudyError(f"{study.source}: step [{key}] failed: {exc}", table=key, step=key) from exc
-        for w in caught:   # logged, and passed on to the caller
-            log.say("log_warning", step=key, warning=w.message)
-            warnings.warn_explicit(w.message, w.category, w.filename, w.lineno)
+        except StudyError as exc:
+            if exc.step is None:
+                exc.step = key
+            raise
+        except SpatialCCDError as exc:
+            raise StudyError(f"{study.source}: step [{key}] failed: {exc}", table=key, step=key) from exc
+        finally:
+            for w in caught:   # logged, and passed on to the caller (also when the step failed)
+                log.say("log_warning", step=key, warning=w.message)
+                warnings.warn_explicit(w.message, w.category, w.filename, w.lineno)
         order.append(key)
         log.say("log_done", step=key, seconds=f"{_time.perf_counter() - t0:.2f}")
     return StudyRun(study=study, results=dict(ctx.results), order=tuple(order), panel=ctx.panel, graph=ctx.graph,

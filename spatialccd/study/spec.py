@@ -173,8 +173,41 @@ def _validate(raw: Mapping, source: str) -> dict:
     return spec
 
 
+def _check_data(data: dict, source: str) -> None:
+    """The [data] sub-tables: rename (strings), derive (expressions of the grammar), missing (policy words),
+    quality (screen, factor) — all checked before anything is read."""
+    from .._options import VOCABULARIES
+    from ..exceptions import ExpressionError
+    from ..grammar import parse
+
+    for sub in ("rename", "derive"):
+        for k, v in (data[sub] or {}).items():
+            if not isinstance(v, str):
+                raise StudyError(f"{source}: [data.{sub}] {k} must be a string, got {v!r}", table=f"data.{sub}", key=k)
+    for name, expression in (data["derive"] or {}).items():
+        try:
+            parse(expression, what=f"[data.derive] {name}")
+        except ExpressionError as exc:
+            raise StudyError(f"{source}: {exc}", table="data.derive", key=name) from None
+    for column, policy in (data["missing"] or {}).items():
+        if policy not in VOCABULARIES["missing"]:
+            raise StudyError(f"{source}: [data.missing] {column} = {policy!r} is not allowed; allowed values: "
+                             f"{', '.join(VOCABULARIES['missing'])} (use the key 'all' for every column)",
+                             table="data.missing", key=column)
+    quality = data["quality"] or {}
+    bad = [k for k in quality if k not in ("screen", "factor")]
+    if bad or not isinstance(quality.get("screen", True), bool) or \
+            not isinstance(quality.get("factor", 3.0), (int, float)) or quality.get("factor", 3.0) <= 1:
+        raise StudyError(f"{source}: [data.quality] takes screen = true/false and factor = a number > 1, got "
+                         f"{quality}", table="data.quality", key=(bad or ["factor"])[0])
+    if data["max_gap"] is not None and data["max_gap"] < 1:
+        raise StudyError(f"{source}: [data] max_gap must be at least 1, got {data['max_gap']}", table="data",
+                         key="max_gap")
+
+
 def _check_cross(spec: dict, source: str) -> None:
     """Checks that involve several tables (before anything runs)."""
+    _check_data(spec["data"], source)
     if "obstacle" in spec and spec["obstacle"]["level"] == "criterion" and \
             any(i.criterion is None for i in spec["indicators"].indicators):
         raise StudyError(f"{source}: [obstacle] level = 'criterion' needs a criterion layer in every subsystem "

@@ -45,6 +45,8 @@ class DataStep:
     n: int
     t: int
     times: tuple
+    prepared: object = field(repr=False)          # io.PreparedData: the changes table and the quality screen
+    units: dict = field(default_factory=dict)     # column → unit of measurement (NBS exports)
 
 
 @dataclass(frozen=True)
@@ -94,20 +96,24 @@ def _read_inputs(ctx) -> pd.DataFrame:
 
     d = ctx.spec["data"]
     unit, time = d["unit"], d["time"]
-    frames = []
     files = ctx.study.input_files()
     for p in files:
         if not p.is_file():
             raise StudyError(f"{ctx.source}: [data] file not found: {p}", table="data", key="path")
+    if d["format"] == "nbs":   # every export at once: overlaps are checked across files
+        frame = read_nbs(files, unit=unit, time=time, year=d["year"], rename=d["rename"])
+        dropped = frame.attrs.get("non_province_rows")
+        if dropped:
+            ctx.log.say("log_dropped", file=", ".join(p.name for p in files), rows=list(dropped))
+        for p in files:
+            ctx.log.say("log_read", path=p)
+        return frame
+    frames = []
+    for p in files:
         if d["format"] == "long":
             frames.append(read_long(p, unit=unit, time=time, sheet=d["sheet"]))
-        elif d["format"] == "wide":
-            frames.append(read_wide(p, unit=unit, time=time, sheets=None if d["sheet"] is None else [d["sheet"]]))
         else:
-            frames.append(read_nbs(p, unit=unit, time=time))
-            dropped = frames[-1].attrs.get("non_province_rows")
-            if dropped:
-                ctx.log.say("log_dropped", file=p.name, rows=dropped)
+            frames.append(read_wide(p, unit=unit, time=time, sheets=None if d["sheet"] is None else [d["sheet"]]))
         ctx.log.say("log_read", path=p)
     merged = frames[0]
     for p, f in zip(files[1:], frames[1:]):
@@ -116,7 +122,42 @@ def _read_inputs(ctx) -> pd.DataFrame:
             raise StudyError(f"{ctx.source}: [data] column(s) {clash} of {p.name} appear in an earlier file too",
                              table="data", key="paths")
         merged = merged.merge(f, on=[unit, time], how="outer")
+    if d["rename"]:
+        unknown = [k for k in d["rename"] if k not in merged.columns]
+        if unknown:
+            raise StudyError(f"{ctx.source}: [data.rename] {unknown} are not columns of the data; columns are "
+                             f"{list(merged.columns)}", table="data.rename", key=unknown[0])
+        merged = merged.rename(columns=d["rename"])
     return merged
+
+
+def _prepare(ctx, frame: pd.DataFrame):
+    """Select units and years, fill or drop missing cells, derive variables, screen quality (logged)."""
+    from ..exceptions import DataError, ExpressionError
+    from ..io import prepare
+
+    d, spec = ctx.spec["data"], ctx.spec
+    e = spec.get("evaluation", {})
+    quality = d["quality"] or {}
+    missing = dict(d["missing"] or {})
+    default = missing.pop("all", "error")
+    policy = {c: missing.get(c, default) for c in frame.columns if c not in (d["unit"], d["time"])}
+    policy.update(missing)
+    try:
+        return prepare(frame, unit=d["unit"], time=d["time"], units=d["keep"], exclude=d["exclude"],
+                       years=tuple(d["years"]) if d["years"] else None, derive=d["derive"],
+                       missing=policy if missing else default, max_gap=d["max_gap"], extrapolate=d["extrapolate"],
+                       quality=quality.get("screen", True), system=spec.get("indicators"),
+                       factor=float(quality.get("factor", 3.0)), standardise=e.get("standardise", "range"),
+                       shift=e.get("shift"), per_year=e.get("per_year", False))
+    except ExpressionError as exc:
+        raise StudyError(f"{ctx.source}: [data.derive] {exc}", table="data.derive") from None
+    except DataError as exc:
+        text = str(exc)
+        table, key = ("data.missing", None) if "missing" in text else ("data", None)
+        if "shift" in text:
+            table, key = "evaluation", "shift"
+        raise StudyError(f"{ctx.source}: [{table}] {text}", table=table, key=key) from None
 
 
 def compute_data(ctx) -> DataStep:
@@ -125,22 +166,20 @@ def compute_data(ctx) -> DataStep:
     d = ctx.spec["data"]
     if d["demo"]:
         from ..datasets import load_demo
-
         from ..messages import message
 
         frame, origin = load_demo(), message("origin_demo", ctx.study.lang)
     else:
         frame = _read_inputs(ctx)
         origin = ", ".join(p.name for p in ctx.study.input_files())
-    if d["years"] is not None:
-        first, last = d["years"]
-        frame = frame[(frame[d["time"]] >= first) & (frame[d["time"]] <= last)]
-        if frame.empty:
-            raise StudyError(f"{ctx.source}: [data] years = {d['years']} selects no rows", table="data", key="years")
-    ctx.panel = PanelData(frame, unit=d["unit"], time=d["time"], units=d["units"])
+    prepared = _prepare(ctx, frame)
+    ctx.panel = PanelData(prepared.frame, unit=d["unit"], time=d["time"], units=d["units"])
     p = ctx.panel
     ctx.log.say("log_data", origin=origin, n=p.N, t=p.T, first=p.times[0], last=p.times[-1], k=len(p.columns))
-    return DataStep(origin=origin, n=p.N, t=p.T, times=tuple(p.times))
+    if not prepared.changes.empty:
+        ctx.log.say("log_changes", n=len(prepared.changes))
+    return DataStep(origin=origin, n=p.N, t=p.T, times=tuple(p.times), prepared=prepared,
+                    units=dict(frame.attrs.get("units") or {}))
 
 
 def compute_evaluation(ctx):
@@ -229,7 +268,15 @@ def compute_weights(ctx) -> WeightsStep:
         graph = W.distance(power=w["power"], threshold=w["threshold"])
         desc = message("w_distance", lang, power=w["power"])
     units = list(ctx.panel.units)
-    ctx.graph = graph if len(units) == len(graph.unique_ids) else W.subset(graph, units)
+    missing = [u for u in units if u not in set(graph.unique_ids)]
+    if missing:
+        raise StudyError(f"{ctx.source}: [weights] units {missing} of the data are not in the weights",
+                         table="weights", key="kind")
+    ctx.graph = graph
+    if len(units) != len(graph.unique_ids):   # the weights follow the units kept ([data] keep / exclude)
+        ctx.graph = W.subset(graph, units)
+        isolated = [u for u in units if u in set(ctx.graph.isolates)]
+        ctx.log.say("log_subset", n=len(units), of=len(graph.unique_ids), isolated=isolated or "—")
     card = pd.Series(ctx.graph.cardinalities).reindex(units)
     ctx.log.say("log_weights", desc=desc, n=len(units), linked=int((card > 0).sum()))
     return WeightsStep(description=desc, cardinalities=card)
@@ -340,7 +387,7 @@ def present_data(r: DataStep, run, opts):
     frame = run.panel.frame_[[c for c in run.panel.columns if c not in _derived(run)]]
     return S.data_section(frame, n=r.n, t=r.t, times=r.times, origin=r.origin,
                           simulated_note=opts.m("simulated_note") if run.study.simulated else None, system=system,
-                          opts=opts)
+                          prepared=r.prepared, units=r.units, opts=opts)
 
 
 def _derived(run) -> set:
