@@ -37,7 +37,7 @@ import pandas as pd
 from scipy import sparse
 from scipy.optimize import linprog
 
-from .exceptions import ConvergenceError, DataError, DataQualityWarning, SpatialCCDError
+from .exceptions import ConvergenceError, DataError, DataQualityWarning, NumericalWarning, SpatialCCDError
 from .summary import Summary, SummaryMixin
 
 __all__ = ["dea", "DEAResult"]
@@ -197,7 +197,7 @@ def _super_efficiency(x, y, labels, eff, *, orientation, rts) -> np.ndarray:
             infeasible.append(labels[o])
     if infeasible:
         warnings.warn(f"super-efficiency LP infeasible (known for the BCC model) for units {infeasible}; "
-                      "their score is NaN", RuntimeWarning, stacklevel=3)
+                      "their score is NaN", NumericalWarning, stacklevel=3)
     return out
 
 

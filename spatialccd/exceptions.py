@@ -88,5 +88,17 @@ class VintageWarning(SpatialCCDWarning):
     """A city code or name of another vintage of the divisions was mapped to this map's unit; the message names the change."""
 
 
+class NumericalWarning(SpatialCCDWarning):
+    """A computation gave non-finite or unstable values (a bias correction, an LP, a near-singular matrix)."""
+
+
+class IdentificationWarning(SpatialCCDWarning):
+    """A model that is weakly or not identified (a GNS with M = W; LeSage & Pace 2009, ch. 2) or non-stationary estimates."""
+
+
+class FontWarning(SpatialCCDWarning):
+    """Chinese labels were asked for but no CJK font is installed (glyphs would render as boxes)."""
+
+
 class SpatialCCDDeprecationWarning(SpatialCCDWarning, FutureWarning):
     """A name or option that will be removed in the next release; the message gives the new one."""

@@ -146,3 +146,34 @@ def test_demo_builds_panel_once_and_fits_each_model_once(counted_demo):
     # the SDM of the report and the SDM column of the comparison table are the same fit (issue 17)
     sdm = result.results["sdm"].result
     assert result.results["tests"].comparison["SDM"] is sdm
+
+
+def test_every_warning_is_a_spatialccd_warning():
+    """Users silence or escalate all of the package's warnings with one filter (issue 14)."""
+    import spatialccd.exceptions as E
+
+    ours = {name for name, obj in vars(E).items() if isinstance(obj, type) and issubclass(obj, E.SpatialCCDWarning)}
+    bad = []
+    for f in PKG.rglob("*.py"):
+        for node in ast.walk(ast.parse(f.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.Call) and getattr(node.func, "attr", "") == "warn" and \
+                    getattr(node.func.value, "id", "") == "warnings":
+                category = node.args[1] if len(node.args) > 1 else next(
+                    (k.value for k in node.keywords if k.arg == "category"), None)
+                name = getattr(category, "id", None) or getattr(category, "attr", None)
+                if name not in ours and not (isinstance(category, ast.Attribute) and name == "category"):
+                    bad.append(f"{f.relative_to(ROOT)}:{node.lineno} warns with {name or ast.dump(category)}")
+    assert not bad, "\n".join(bad)
+
+
+def test_every_error_is_a_spatialccd_error():
+    """No bare ValueError raised by the package: every bad input is a SpatialCCDError (itself a ValueError, so
+    0.1 code catching ValueError still works); TypeError stays for arguments of the wrong type."""
+    bad = []
+    for f in PKG.rglob("*.py"):
+        for node in ast.walk(ast.parse(f.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.Raise) and isinstance(node.exc, ast.Call):
+                name = getattr(node.exc.func, "id", None)
+                if name == "ValueError":
+                    bad.append(f"{f.relative_to(ROOT)}:{node.lineno} raises {name}")
+    assert not bad, "\n".join(bad)

@@ -25,6 +25,7 @@ from typing import IO
 import pandas as pd
 
 from .._format import neutralise_cell
+from ..exceptions import SpatialCCDError
 
 __all__ = ["atomic_write", "write_text", "write_bytes", "write_csv", "write_excel", "save_figure", "safe_cells"]
 
@@ -122,7 +123,7 @@ def write_excel(tables: Mapping[str, pd.DataFrame], path: str | os.PathLike, *,
     Text that Excel would run as a formula is neutralised (:func:`safe_cells`).
     """
     if not tables:
-        raise ValueError("write_excel: no tables to write")
+        raise SpatialCCDError("write_excel: no tables to write")
     used: set[str] = set()
     with atomic_write(path, binary=True) as fh:
         with pd.ExcelWriter(fh, engine="openpyxl") as xl:
@@ -136,7 +137,7 @@ def save_figure(fig, path: str | os.PathLike, **savefig_kwargs) -> Path:
     target = Path(path)
     fmt = target.suffix.lstrip(".").lower()
     if not fmt:
-        raise ValueError(f"save_figure: {target} has no suffix to choose the format")
+        raise SpatialCCDError(f"save_figure: {target} has no suffix to choose the format")
     with atomic_write(target, binary=True) as fh:
         fig.savefig(fh, format=fmt, **savefig_kwargs)
     return target

@@ -40,7 +40,7 @@ import pandas as pd
 from scipy.optimize import minimize_scalar
 
 from .._options import LagConvention, LogdetMethod, ModelKind, RandomEffects, Units
-from ..exceptions import ConvergenceError, SpatialCCDError
+from ..exceptions import ConvergenceError, NumericalWarning, SpatialCCDError
 from .fit import maximise
 from .likelihood import LagMoments, Likelihood
 from .logdet import logdet_for
@@ -136,7 +136,7 @@ def estimate_phi(sample: RESample) -> float:
     if phi > 1 - 1e-6:
         warnings.warn("phi is estimated at 1 (sigma_mu^2 = 0): no unit random effects; the model reduces to "
                       "the pooled one and the standard error of phi is not valid at the boundary",
-                      RuntimeWarning, stacklevel=3)
+                      NumericalWarning, stacklevel=3)
         return 1.0
     if phi < PHI_MIN * (1 + 1e-6):
         raise ConvergenceError(f"phi reached its lower bound {PHI_MIN}: the unit effects are so large that the "

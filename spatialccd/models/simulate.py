@@ -12,6 +12,8 @@ import pandas as pd
 import scipy.sparse as sp
 from scipy.sparse.linalg import splu
 
+from ..exceptions import SpatialCCDError
+
 
 def simulate_sdm(W: sp.csr_matrix, T: int, *, rho: float, beta, theta, sigma: float = 1.0,  # noqa: N803
                  seed=None, unit_ids=None, start_year: int = 2000, unit_effects: float = 1.0,
@@ -25,7 +27,7 @@ def simulate_sdm(W: sp.csr_matrix, T: int, *, rho: float, beta, theta, sigma: fl
     N = W.shape[0]
     beta, theta = np.asarray(beta, float), np.asarray(theta, float)
     if beta.shape != theta.shape:
-        raise ValueError("beta and theta must have the same length")
+        raise SpatialCCDError("beta and theta must have the same length")
     rng = np.random.default_rng(seed)
     k = len(beta)
     mu = unit_effects * rng.standard_normal(N)

@@ -3,6 +3,8 @@ from __future__ import annotations
 
 import pandas as pd
 
+from ..exceptions import SpatialCCDError
+
 __all__ = ["trend_chart"]
 
 
@@ -17,7 +19,7 @@ def trend_chart(levels: pd.DataFrame, *, ylabel: str, title: str = "", lang: str
     from ..plots.style import text_style
 
     if levels.empty:
-        raise ValueError("trend_chart: no data to plot")
+        raise SpatialCCDError("trend_chart: no data to plot")
     with text_style(lang):
         return _trend(plt, levels, ylabel=ylabel, title=title)
 

@@ -21,6 +21,7 @@ from pathlib import Path
 
 import jinja2
 
+from ..exceptions import SpatialCCDError
 from .._version import __version__
 from ..io import write_text
 from ..messages import message
@@ -41,7 +42,7 @@ class Figure:
 
     def __post_init__(self) -> None:
         if not re.fullmatch(r"[0-9A-Za-z_\-]+", self.name):
-            raise ValueError(f"Figure name {self.name!r} must use only letters, digits, '_' and '-'")
+            raise SpatialCCDError(f"Figure name {self.name!r} must use only letters, digits, '_' and '-'")
 
     @classmethod
     def from_matplotlib(cls, fig, *, name: str, title: str, caption: str = "", dpi: int = 150) -> Figure:
@@ -74,7 +75,7 @@ class Section:
 
     def __post_init__(self) -> None:
         if not re.fullmatch(r"[A-Za-z][0-9A-Za-z_\-]*", self.id):
-            raise ValueError(f"Section id {self.id!r} must start with a letter and use letters, digits, '_' or '-'")
+            raise SpatialCCDError(f"Section id {self.id!r} must start with a letter and use letters, digits, '_' or '-'")
 
 
 def _environment() -> jinja2.Environment:
@@ -95,7 +96,7 @@ def render_report(*, title: str, sections: Sequence[Section], settings: str, sim
     ids = [s.id for s in sections]
     dup = sorted({i for i in ids if ids.count(i) > 1})
     if dup:
-        raise ValueError(f"duplicated section ids: {dup}")
+        raise SpatialCCDError(f"duplicated section ids: {dup}")
     stamp = (generated or _dt.datetime.now(_dt.timezone.utc)).strftime("%Y-%m-%d %H:%M UTC")
     words = {k: message(k, lang) for k in ("s_settings", "s_log", "s_contents", "figure_index", "simulated_data",
                                             "maps")}

@@ -37,6 +37,7 @@ import numpy as np
 import pandas as pd
 from markupsafe import Markup, escape
 
+from ..exceptions import SpatialCCDError
 from .._format import latex_escape as _latex_escape, stars
 from ..io import write_csv, write_excel
 from ..messages import message
@@ -90,12 +91,12 @@ class Table:
         if not isinstance(self.frame, pd.DataFrame):
             raise TypeError(f"Table {self.name!r}: frame must be a DataFrame, got {type(self.frame).__name__}")
         if self.frame.index.nlevels > 2:
-            raise ValueError(f"Table {self.name!r}: index has {self.frame.index.nlevels} levels; "
+            raise SpatialCCDError(f"Table {self.name!r}: index has {self.frame.index.nlevels} levels; "
                              "use a flat or a two-level (block, row) index")
         if not re.fullmatch(r"[0-9A-Za-z_\-]+", self.name):
-            raise ValueError(f"Table name {self.name!r} must use only letters, digits, '_' and '-'")
+            raise SpatialCCDError(f"Table name {self.name!r} must use only letters, digits, '_' and '-'")
         if len(self.sheet) > 31 or re.search(r"[\[\]:*?/\\]", self.sheet):
-            raise ValueError(f"Table sheet name {self.sheet!r} must have at most 31 characters and none of []:*?/\\")
+            raise SpatialCCDError(f"Table sheet name {self.sheet!r} must have at most 31 characters and none of []:*?/\\")
 
     def with_(self, **changes) -> Table:
         """A copy with some fields replaced (title, notes, sheet …)."""
@@ -235,11 +236,11 @@ def write_tables(tables: Sequence[Table], path: str | PathLike) -> Path:
     names = [t.name for t in tables]
     dup = sorted({n for n in names if names.count(n) > 1})
     if dup:
-        raise ValueError(f"duplicated table names: {dup}")
+        raise SpatialCCDError(f"duplicated table names: {dup}")
     sheets = [t.sheet or t.name for t in tables]
     dup = sorted({n for n in sheets if sheets.count(n) > 1})
     if dup:
-        raise ValueError(f"duplicated sheet names: {dup}")
+        raise SpatialCCDError(f"duplicated sheet names: {dup}")
     return write_excel({t.sheet or t.name: t.flat() for t in tables}, path, index=False)
 
 
@@ -296,17 +297,17 @@ def regression_table(models: Mapping[str, object] | Sequence[object], *, name: s
     p-values (:data:`spatialccd._format.STAR_LEVELS`).  The notes state what is in parentheses.
     """
     if statistic not in ("se", "t"):
-        raise ValueError(f"statistic must be 'se' or 't', got {statistic!r}")
+        raise SpatialCCDError(f"statistic must be 'se' or 't', got {statistic!r}")
     if not isinstance(models, Mapping):
         models = {f"({i + 1})": m for i, m in enumerate(models)}
     if not models:
-        raise ValueError("regression_table: no models")
+        raise SpatialCCDError("regression_table: no models")
     titles = list(models)
     labels = dict(labels or {})
     impacts = dict(impacts or {})
     unknown = [k for k in impacts if k not in models]
     if unknown:
-        raise ValueError(f"impacts given for unknown model(s) {unknown}; models are {titles}")
+        raise SpatialCCDError(f"impacts given for unknown model(s) {unknown}; models are {titles}")
     spatial = tuple(spatial)
     aux = "bse" if statistic == "se" else "tvalues"
     for title, m in models.items():
@@ -376,7 +377,7 @@ def regression_table(models: Mapping[str, object] | Sequence[object], *, name: s
     for label, cells in (extra_rows or {}).items():
         cells = list(cells)
         if len(cells) != len(titles):
-            raise ValueError(f"extra_rows[{label!r}] has {len(cells)} cells for {len(titles)} models")
+            raise SpatialCCDError(f"extra_rows[{label!r}] has {len(cells)} cells for {len(titles)} models")
         fit_rows.append(((msg("b_fit"), label), [str(c) for c in cells]))
     rows += fit_rows
 
@@ -402,10 +403,10 @@ def moran_table(moran: pd.DataFrame, *, name: str = "moran", title: str = "Globa
     need = ["I", "E_I", "z_rand"]
     missing = [c for c in need if c not in moran.columns]
     if missing:
-        raise ValueError(f"moran_table: columns {missing} not found; columns are {list(moran.columns)}")
+        raise SpatialCCDError(f"moran_table: columns {missing} not found; columns are {list(moran.columns)}")
     pcol = p if p in moran.columns else "p_rand_two_sided"
     if pcol not in moran.columns:
-        raise ValueError(f"moran_table: p-value column {p!r} not found; columns are {list(moran.columns)}")
+        raise SpatialCCDError(f"moran_table: p-value column {p!r} not found; columns are {list(moran.columns)}")
     out = pd.DataFrame({"Moran's I": moran["I"], "E(I)": moran["E_I"], "z": moran["z_rand"],
                         "p": moran[pcol], "": [stars(v) for v in moran[pcol]]}, index=moran.index)
     out.index.name = message("year", lang)
@@ -431,20 +432,20 @@ def ccd_table(data: pd.DataFrame, *, value: str = "D", grade: str | None = None,
     from ..geo import REGION4, province_table
 
     if names not in ("en", "zh", "code"):
-        raise ValueError(f"names must be 'en', 'zh' or 'code', got {names!r}")
+        raise SpatialCCDError(f"names must be 'en', 'zh' or 'code', got {names!r}")
     cols = [unit, time, value] + ([grade] if grade else [])
     missing = [c for c in cols if c not in data.columns]
     if missing:
-        raise ValueError(f"ccd_table: column(s) {missing} not found; columns are {list(data.columns)}")
+        raise SpatialCCDError(f"ccd_table: column(s) {missing} not found; columns are {list(data.columns)}")
     table = province_table()
     frame = data[cols].set_index([time, unit]).sort_index()
     if frame.index.duplicated().any():
-        raise ValueError(f"ccd_table: duplicated ({unit}, {time}) rows")
+        raise SpatialCCDError(f"ccd_table: duplicated ({unit}, {time}) rows")
     if not frame.index.get_level_values(unit).isin(table.index).all():
-        raise ValueError(f"ccd_table: the units in {unit!r} are not provinces (use Table.from_frame for other units)")
+        raise SpatialCCDError(f"ccd_table: the units in {unit!r} are not provinces (use Table.from_frame for other units)")
     wide = frame[value].unstack(time)
     if wide.isna().any().any():
-        raise ValueError(f"ccd_table: {value!r} is missing for some ({unit}, {time}) cells")
+        raise SpatialCCDError(f"ccd_table: {value!r} is missing for some ({unit}, {time}) cells")
     first, last = wide.columns[0], wide.columns[-1]
     label = {"en": table["name_en"], "zh": table["short_zh"], "code": table.index.to_series()}[names]
     regions = table.loc[wide.index, "region4"]
