@@ -566,16 +566,29 @@ def _theil_tl(y: np.ndarray, w: np.ndarray) -> tuple[float, float, float, float]
 
 
 @dataclass(frozen=True)
-class TheilResult:
+class TheilResult(SummaryMixin):
     """Theil T and L per year with their within/between decomposition (see :func:`theil`).
 
-    ``summary`` (index time): ``T, T_within, T_between, L, L_within, L_between`` and the
-    within shares ``T_within_pct``, ``L_within_pct``.  ``groups`` (tidy per time, group):
-    ``n`` (or total weight), ``mean``, ``T_j``, ``L_j``.
+    ``components`` (index time): ``T, T_within, T_between, L, L_within, L_between`` and the
+    within shares ``T_within_pct``, ``L_within_pct`` (was ``summary`` in 0.1; frame-style
+    ``result.summary[...]`` still reaches it for one release).  ``groups`` (tidy per time,
+    group): ``n`` (or total weight), ``mean``, ``T_j``, ``L_j``.
     """
 
-    summary: pd.DataFrame
+    components: pd.DataFrame
     groups: pd.DataFrame
+
+    def to_frame(self) -> pd.DataFrame:
+        """The per-year decomposition (a copy of :attr:`components`)."""
+        return self.components.copy()
+
+    @summary_method(frame="components")
+    def summary(self) -> Summary:
+        """Theil T and L with their within/between parts by year."""
+        facts = (("Years", str(len(self.components))), ("Groups", str(self.groups["group"].nunique())
+                                                           if "group" in self.groups else "—"))
+        return Summary("Theil index decomposition (Theil 1967; Shorrocks 1980)", facts,
+                       (("By year", self.components),), ("T = GE(1), L = GE(0) (mean log deviation).",))
 
 
 def theil(data: pd.DataFrame, column: str, *, group: GroupSpec = "region4", unit: str = "province",
@@ -606,7 +619,8 @@ def theil(data: pd.DataFrame, column: str, *, group: GroupSpec = "region4", unit
         rows.append({"T": T, "T_within": tw, "T_between": tb, "L": L, "L_within": lw, "L_between": lb,
                      "T_within_pct": 100 * tw / T if T > 0 else np.nan,
                      "L_within_pct": 100 * lw / L if L > 0 else np.nan})
-    return TheilResult(summary=pd.DataFrame(rows, index=pd.Index(sec.times, name=time)), groups=pd.DataFrame(grows))
+    return TheilResult(components=pd.DataFrame(rows, index=pd.Index(sec.times, name=time)),
+                       groups=pd.DataFrame(grows))
 
 
 def _cv(y: np.ndarray, w: np.ndarray) -> float:
@@ -636,17 +650,31 @@ def _by_region_table(sec: _Sections, stat, time: str) -> pd.DataFrame:
 
 
 @dataclass(frozen=True)
-class RegionalMeans:
+class RegionalMeans(SummaryMixin):
     """Mean per year of the nation and each group, with growth rates (see :func:`regional_means`).
 
     ``levels`` and ``growth`` (year-on-year %, first year NaN) are indexed by time with
-    columns ``Nation`` + groups; ``summary`` is indexed by region with ``first, last,
-    mean, total_growth_pct, annual_growth_pct``.
+    columns ``Nation`` + groups; ``overall`` is indexed by region with ``first, last,
+    mean, total_growth_pct, annual_growth_pct`` (was ``summary`` in 0.1; frame-style
+    ``result.summary[...]`` still reaches it for one release).
     """
 
     levels: pd.DataFrame
     growth: pd.DataFrame
-    summary: pd.DataFrame
+    overall: pd.DataFrame
+
+    def to_frame(self) -> pd.DataFrame:
+        """Tidy: time, region, mean, growth (%)."""
+        out = pd.concat({"mean": self.levels.stack(), "growth_pct": self.growth.stack()}, axis=1)
+        return out.rename_axis([self.levels.index.name or "time", "region"]).reset_index()
+
+    @summary_method(frame="overall")
+    def summary(self) -> Summary:
+        """Means by year and region, and growth over the whole span."""
+        return Summary("Regional means and growth", (("Years", str(len(self.levels))),
+                                                     ("Regions", str(len(self.overall)))),
+                       (("Means by year", self.levels), ("Over the span", self.overall)),
+                       ("Growth in percent; annual growth is geometric.",))
 
 
 def regional_means(data: pd.DataFrame, column: str, *, group: GroupSpec = "region4", unit: str = "province",
@@ -666,7 +694,7 @@ def regional_means(data: pd.DataFrame, column: str, *, group: GroupSpec = "regio
     idx = levels.index
     span = float(idx[-1] - idx[0]) if pd.api.types.is_numeric_dtype(idx) else float(len(idx) - 1)
     first, last = levels.iloc[0], levels.iloc[-1]
-    summary = pd.DataFrame({"first": first, "last": last, "mean": levels.mean(),
+    overall = pd.DataFrame({"first": first, "last": last, "mean": levels.mean(),
                             "total_growth_pct": 100.0 * (last / first - 1.0),
                             "annual_growth_pct": 100.0 * ((last / first) ** (1.0 / span) - 1.0) if span > 0 else np.nan})
-    return RegionalMeans(levels=levels, growth=growth, summary=summary.rename_axis("region"))
+    return RegionalMeans(levels=levels, growth=growth, overall=overall.rename_axis("region"))

@@ -222,13 +222,16 @@ def test_duplicated_rows(provinces_panel):
 # ---------------------------------------------------------------------------
 def test_theil_identities_and_hand_values(provinces_panel):
     r = theil(provinces_panel, "D")
-    s = r.summary
+    s = r.components
+    assert "Theil" in str(r) and "<table" in r._repr_html_()
+    with pytest.warns(sc.exceptions.SpatialCCDDeprecationWarning, match="components"):
+        assert r.summary["T"].equals(s["T"])   # the 0.1 frame attribute, for one release
     assert np.allclose(s["T"], s["T_within"] + s["T_between"], rtol=1e-12)
     assert np.allclose(s["L"], s["L_within"] + s["L_between"], rtol=1e-12)
     assert (s[["T", "L", "T_between", "L_between"]] >= 0).all().all()
     # two units 1 and 3: ȳ = 2, T = ½(½ ln ½ + 3/2 ln 3/2), L = ½(ln 2 + ln 2/3)
     two = pd.DataFrame({"u": ["a", "b"], "year": 1, "y": [1.0, 3.0], "g": ["x", "y"]})
-    t2 = theil(two, "y", group="g", unit="u").summary.iloc[0]
+    t2 = theil(two, "y", group="g", unit="u").components.iloc[0]
     assert t2["T"] == pytest.approx(0.5 * (0.5 * math.log(0.5) + 1.5 * math.log(1.5)))
     assert t2["L"] == pytest.approx(0.5 * (math.log(2) + math.log(2 / 3)))
     assert t2["T_within"] == 0 and t2["T_between"] == pytest.approx(t2["T"])  # singletons: all between
@@ -239,8 +242,8 @@ def test_theil_identities_and_hand_values(provinces_panel):
 def test_theil_weights_equal_replication():
     df = pd.DataFrame({"u": list("abcd"), "year": 1, "y": [1.0, 2, 5, 7], "g": list("xxyy"), "w": [1, 3, 2, 1]})
     rep = df.loc[df.index.repeat(df["w"])].reset_index(drop=True).assign(u=lambda d: [f"u{i}" for i in range(len(d))])
-    a = theil(df, "y", group="g", unit="u", weights="w").summary
-    b = theil(rep, "y", group="g", unit="u").summary
+    a = theil(df, "y", group="g", unit="u", weights="w").components
+    b = theil(rep, "y", group="g", unit="u").components
     pd.testing.assert_frame_equal(a, b)
 
 
@@ -261,7 +264,8 @@ def test_regional_means_and_growth(provinces_panel):
     assert np.allclose(m.levels["Nation"], provinces_panel.groupby("year")["D"].mean())
     assert m.growth.loc[2013, "East"] == pytest.approx(100 * (m.levels.loc[2013, "East"] / m.levels.loc[2012, "East"] - 1))
     assert m.growth.loc[2012].isna().all()
-    s = m.summary.loc["West"]
+    s = m.overall.loc["West"]
+    assert "Regional means" in str(m) and set(m.to_frame().columns) == {"year", "region", "mean", "growth_pct"}
     assert (1 + s["annual_growth_pct"] / 100) ** 4 == pytest.approx(s["last"] / s["first"])
     assert s["mean"] == pytest.approx(m.levels["West"].mean())
 
