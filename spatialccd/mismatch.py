@@ -24,6 +24,7 @@ from sklearn.cluster import KMeans
 from .dea import as_labelled_matrix, dea, require_positive
 from .exceptions import ConvergenceError, DataError, SpatialCCDError
 from .panel import PanelData
+from .summary import Summary, SummaryMixin
 
 __all__ = ["ideal_allocation", "IdealAllocation", "allocation_gini", "health_distance",
            "classify_mismatch", "MismatchLevels", "mismatch", "MismatchResult",
@@ -97,7 +98,7 @@ def _gini_vector(values, name: str) -> tuple[np.ndarray, pd.Index]:
 
 # ------------------------------------------------------------------ ideal allocation
 @dataclass(frozen=True)
-class IdealAllocation:
+class IdealAllocation(SummaryMixin):
     """Result of :func:`ideal_allocation` (one cross-section).
 
     ideal : ideal allocation Q (units × resources), same units as the data.
@@ -114,6 +115,17 @@ class IdealAllocation:
     gini_actual: pd.DataFrame
     gini_ideal: pd.DataFrame
     totals: pd.Series
+
+    def to_frame(self) -> pd.DataFrame:
+        """Per unit: efficiency, and the ideal and efficient requirement of each resource."""
+        return pd.concat([self.efficiency.rename("efficiency"), self.ideal.add_prefix("ideal_"),
+                          self.efficient_requirement.add_prefix("required_")], axis=1)
+
+    def summary(self) -> Summary:
+        facts = (("Units", str(len(self.ideal))), ("Resources", ", ".join(map(str, self.ideal.columns))))
+        return Summary("Fairness–efficiency ideal allocation (seed 004)", facts,
+                       (("Allocation", self.to_frame()), ("Gini, actual", self.gini_actual),
+                        ("Gini, ideal", self.gini_ideal)), ("Totals are exhausted by the ideal allocation.",))
 
 
 def _gini_table(res: np.ndarray, dem: np.ndarray, rcols, dcols) -> pd.DataFrame:
@@ -315,7 +327,7 @@ def health_distance(actual, ideal, weights) -> pd.Series:
 
 # ------------------------------------------------------------------ levels
 @dataclass(frozen=True)
-class MismatchLevels:
+class MismatchLevels(SummaryMixin):
     """Ordered levels of the health distance.
 
     levels : ordered Categorical (English labels of :data:`MISMATCH_LEVELS` for
@@ -330,6 +342,17 @@ class MismatchLevels:
     code: pd.Series
     thresholds: tuple[float, ...]
     centres: tuple[float, ...] | None
+
+    def to_frame(self) -> pd.DataFrame:
+        """Per value: level and level code."""
+        return pd.DataFrame({"level": self.levels, "level_code": self.code})
+
+    def summary(self) -> Summary:
+        counts = self.levels.value_counts(sort=False).rename("n").to_frame()
+        how = "K-means centres " + ", ".join(f"{c:.4g}" for c in self.centres) if self.centres else "given thresholds"
+        return Summary("Mismatch levels of the health distance", (("Thresholds", ", ".join(
+            f"{t:.4g}" for t in self.thresholds)), ("From", how)), (("Counts", counts),),
+            ("A value equal to a threshold belongs to the higher level.",))
 
 
 def classify_mismatch(hd, *, thresholds=None, n_levels: int = 5, seed: int = 0) -> MismatchLevels:
@@ -370,7 +393,7 @@ def classify_mismatch(hd, *, thresholds=None, n_levels: int = 5, seed: int = 0) 
 
 # ------------------------------------------------------------------ panel
 @dataclass(frozen=True)
-class MismatchResult:
+class MismatchResult(SummaryMixin):
     """Result of :func:`mismatch`.
 
     frame : tidy rows (unit, time, efficiency, ideal_<resource>…, HD, level,
@@ -383,6 +406,16 @@ class MismatchResult:
     frame: pd.DataFrame
     thresholds: tuple[float, ...]
     allocations: dict
+
+    def to_frame(self) -> pd.DataFrame:
+        """The tidy rows (a copy of :attr:`frame`)."""
+        return self.frame.copy()
+
+    def summary(self) -> Summary:
+        shares = self.frame.groupby("level", observed=False).size().rename("n").to_frame()
+        return Summary("Resource mismatch (seed 004)", (("Periods", str(len(self.allocations))),
+                                                         ("Thresholds", ", ".join(f"{t:.4g}" for t in self.thresholds))),
+                       (("Units per level", shares),), ("HD = Σ_k w_k |P_k − Q_k| / Q_k.",))
 
 
 def mismatch(data: pd.DataFrame, *, resources: list[str], demand: list[str], outputs: list[str],

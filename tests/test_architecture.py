@@ -177,3 +177,25 @@ def test_every_error_is_a_spatialccd_error():
                 if name == "ValueError":
                     bad.append(f"{f.relative_to(ROOT)}:{node.lineno} raises {name}")
     assert not bad, "\n".join(bad)
+
+
+#: values and specifications rather than analysis results (they print themselves with __str__ / repr)
+VALUE_TYPES = {"Decision", "GradeScheme", "Indicator", "StudyResult", "TestStatistic", "InvalidTest", "MoranTest",
+               "HypothesisTest", "IndexSystem", "Figure", "Section", "Table"}
+
+
+def test_every_result_object_presents_itself():
+    """Issue 14: every result object has summary() (text/HTML/LaTeX), _repr_html_ and to_frame()."""
+    import dataclasses
+    import inspect
+
+    import spatialccd as sc
+
+    missing = []
+    for name in sc.__all__:
+        obj = getattr(sc, name)
+        if inspect.isclass(obj) and dataclasses.is_dataclass(obj) and name not in VALUE_TYPES:
+            lacks = [a for a in ("summary", "_repr_html_", "to_frame") if not hasattr(obj, a)]
+            if lacks:
+                missing.append(f"{name} lacks {lacks}")
+    assert not missing, missing

@@ -77,6 +77,10 @@ class RegionalResults(SummaryMixin):
     table: pd.DataFrame = field(repr=False)
     dimensions: pd.DataFrame = field(repr=False, default=None)
 
+    def to_frame(self) -> pd.DataFrame:
+        """Estimates, SEs and p-values of every region (a copy of :attr:`table`)."""
+        return self.table.copy()
+
     def publication_table(self) -> pd.DataFrame:
         """Estimate with stars (*** 1 %, ** 5 %, * 10 %) and (SE) per region."""
         out = {}

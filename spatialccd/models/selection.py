@@ -306,6 +306,10 @@ class SpecificationTests(SummaryMixin):
         return pd.DataFrame([dict(group=g, test=t.name, null=t.null, stat=t.stat, df=t.df, pvalue=t.pvalue,
                                   note=t.note) for (g, _), t in self.tests.items()])
 
+    def to_frame(self) -> pd.DataFrame:
+        """The tidy table of every test (same as :attr:`table`)."""
+        return self.table
+
     def publication_table(self) -> pd.DataFrame:
         """Statistic with significance stars (*** 1 %, ** 5 %, * 10 %), df and p-value, by group and test."""
         from .._format import stars
