@@ -33,6 +33,9 @@ class FrameCompat:
     def __getitem__(self, key):
         return self._legacy()[key]
 
+    def __contains__(self, key) -> bool:
+        return key in self._legacy()
+
     def __getattr__(self, name: str):
         if name.startswith("_"):
             raise AttributeError(name)

@@ -72,7 +72,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Literal
 
 import numpy as np
@@ -82,15 +82,17 @@ from libpysal.graph import Graph
 from scipy import stats
 from tqdm import tqdm  # plain bar: tqdm.auto warns in Jupyter without ipywidgets
 
+from ._compat import FrameCompat
 from ._options import Effects, check_option
 from ._random import SeedLike, period_generators
 from .exceptions import DataError, SpatialCCDError
 from .hypotheses import TestStatistic
 from .panel import PanelData, as_panel, normalise_units
+from .summary import Summary, SummaryMixin
 from .weights import to_sparse
 
 __all__ = ["moran", "geary", "getis_ord", "moran_by_year", "geary_by_year", "getis_ord_by_year",
-           "moran_residuals", "panel_moran", "MoranTest", "lisa", "lisa_by_year", "CLUSTERS", "QUADRANTS"]
+           "moran_residuals", "panel_moran", "MoranTest", "GlobalAutocorrelation", "lisa", "lisa_by_year", "CLUSTERS", "QUADRANTS"]
 
 #: Quadrants of the Moran scatter plot (value, spatial lag): HH, LH, LL, HL.
 QUADRANTS = ("HH", "LH", "LL", "HL")
@@ -285,10 +287,71 @@ def _check_permutations(permutations: int) -> None:
         raise SpatialCCDError(f"permutations must be a non-negative integer, got {permutations!r}")
 
 
-def _one(core, values, w, permutations, seed) -> pd.Series:
+_NULLS = {"I": "no spatial autocorrelation (I = E[I])", "C": "no spatial autocorrelation (C = 1)",
+          "G": "no clustering of high or low values (G = E[G])"}
+_TITLES = {"I": "Global Moran's I", "C": "Geary's C", "G": "Getis–Ord General G"}
+
+
+@dataclass(frozen=True)
+class GlobalAutocorrelation(FrameCompat, SummaryMixin):
+    """A global statistic of one cross-section (Moran's I, Geary's C or Getis–Ord G) with its tests.
+
+    ``statistic`` is ``"I"``, ``"C"`` or ``"G"``, ``value`` the observed statistic and ``expected``
+    its expectation under the null; :attr:`tests` holds one two-sided
+    :class:`~spatialccd.hypotheses.TestStatistic` per kind of inference: ``"normality"``,
+    ``"randomisation"`` (z statistics) and, with permutations, ``"permutation"`` (pseudo p-value).
+    :meth:`to_frame` gives every number (the one-sided p-values too) as a one-row frame.
+    """
+
+    statistic: str
+    value: float
+    expected: float
+    n: int
+    permutations: int
+    _row: dict = field(repr=False)
+
+    _legacy_hint = "use .value, .expected, .tests[...] or .to_frame() (the 0.1 Series is .to_frame().iloc[0])"
+
+    @property
+    def tests(self) -> dict:
+        """``{"normality", "randomisation"[, "permutation"]}`` → two-sided TestStatistic."""
+        null = _NULLS[self.statistic]
+        out = {}
+        for kind, word in (("norm", "normality"), ("rand", "randomisation")):
+            if f"z_{kind}" not in self._row:   # Getis–Ord G has no normality variance
+                continue
+            z = self._row[f"z_{kind}"]
+            out[word] = TestStatistic(f"{_TITLES[self.statistic]} ({word})", null, z, math.nan,
+                                      self._row[f"p_{kind}_two_sided"], "normal")
+        if self.permutations:
+            out["permutation"] = TestStatistic(f"{_TITLES[self.statistic]} ({self.permutations} permutations)",
+                                               null, self.value, math.nan, self._row["p_perm_two_sided"],
+                                               "permutation")
+        return out
+
+    def to_frame(self) -> pd.DataFrame:
+        """One row: ``n``, the statistic, ``E_<stat>``, variances, z-scores and p-values (module docstring)."""
+        return pd.DataFrame([self._row])
+
+    def _legacy_frame(self):
+        return pd.Series(self._row)
+
+    def summary(self) -> Summary:
+        facts = ((self.statistic, f"{self.value:.6g}"), (f"E[{self.statistic}]", f"{self.expected:.6g}"),
+                 ("n", str(self.n)), ("Permutations", str(self.permutations)))
+        tests = pd.DataFrame({"stat": [t.stat for t in self.tests.values()],
+                              "pvalue": [t.pvalue for t in self.tests.values()]}, index=list(self.tests))
+        return Summary(_TITLES[self.statistic], facts, (("Tests (two-sided)", tests),),
+                       ("z statistics under normality and randomisation; permutation pseudo p-value.",))
+
+
+def _one(core, values, w, permutations, seed) -> GlobalAutocorrelation:
     _check_permutations(permutations)
     x, W, _ = _cross_section(values, w)
-    return pd.Series(_global_test(core, x, W, permutations, np.random.default_rng(seed)))
+    row = _global_test(core, x, W, permutations, np.random.default_rng(seed))
+    name = next(k for k in ("I", "C", "G") if k in row)
+    return GlobalAutocorrelation(statistic=name, value=float(row[name]), expected=float(row[f"E_{name}"]),
+                                 n=int(row["n"]), permutations=int(permutations), _row=row)
 
 
 def _by_year(core, data, column, w, unit, time, permutations, seed) -> pd.DataFrame:
@@ -300,8 +363,8 @@ def _by_year(core, data, column, w, unit, time, permutations, seed) -> pd.DataFr
 
 
 _GLOBAL_DOC = """
-    Returns a Series (cross-section) or a DataFrame with one row per year
-    (``*_by_year``): ``n``, the statistic, its expectation ``E_<stat>``, and for each
+    Returns a :class:`GlobalAutocorrelation` (cross-section; ``.value``, ``.tests``,
+    ``.to_frame()``) or a DataFrame with one row per year (``*_by_year``): ``n``, the statistic, its expectation ``E_<stat>``, and for each
     assumption ``kind`` in {``norm``, ``rand``} (normality / randomisation) the
     variance ``var_<kind>``, z-score ``z_<kind>`` and p-values
     ``p_<kind>_two_sided``, ``p_<kind>_greater`` (positive autocorrelation /
@@ -313,7 +376,7 @@ _GLOBAL_DOC = """
 
 
 def moran(values: pd.Series | np.ndarray, w: Graph, *, permutations: int = 999,
-          seed: SeedLike = None) -> pd.Series:
+          seed: SeedLike = None) -> GlobalAutocorrelation:
     """Global Moran's I of one cross-section (Cliff & Ord 1981, ch. 1–2).
 
     I = (n / S0) · z'Wz / z'z, E[I] = −1/(n − 1);
@@ -325,7 +388,7 @@ def moran(values: pd.Series | np.ndarray, w: Graph, *, permutations: int = 999,
 
 
 def geary(values: pd.Series | np.ndarray, w: Graph, *, permutations: int = 999,
-          seed: SeedLike = None) -> pd.Series:
+          seed: SeedLike = None) -> GlobalAutocorrelation:
     """Geary's C of one cross-section (Cliff & Ord 1981, ch. 1–2).
 
     C = (n − 1) Σ_ij w_ij (x_i − x_j)² / (2 S0 Σ z²), E[C] = 1;
@@ -338,7 +401,7 @@ def geary(values: pd.Series | np.ndarray, w: Graph, *, permutations: int = 999,
 
 
 def getis_ord(values: pd.Series | np.ndarray, w: Graph, *, permutations: int = 999,
-              seed: SeedLike = None) -> pd.Series:
+              seed: SeedLike = None) -> GlobalAutocorrelation:
     """Getis–Ord General G of one cross-section (Getis & Ord 1992, eq. 9–13).
 
     G = Σ_{i≠j} w_ij x_i x_j / Σ_{i≠j} x_i x_j for non-negative x, E[G] = S0 / (n(n − 1)),

@@ -65,7 +65,7 @@ def province_panel():
 @pytest.mark.parametrize("var", ["CRIME", "HOVAL", "INC"])
 def test_moran_matches_spdep_moran_test(columbus, col_w, var):
     ref = load_reference("columbus_moran_geary.json")["moran"][var]
-    res = ac.moran(columbus[0][var], col_w, permutations=0)
+    res = ac.moran(columbus[0][var], col_w, permutations=0).to_frame().iloc[0]
     for kind, name in (("norm", "normality"), ("rand", "randomisation")):
         r = ref[name]
         assert res["I"] == pytest.approx(r["I"], rel=1e-10)
@@ -80,7 +80,7 @@ def test_moran_matches_spdep_moran_test(columbus, col_w, var):
 
 def test_moran_permutation_matches_moran_mc(columbus, col_w):
     ref = load_reference("columbus_moran_geary.json")["moran_mc_CRIME"]
-    res = ac.moran(columbus[0]["CRIME"], col_w, permutations=ref["nsim"], seed=12345)
+    res = ac.moran(columbus[0]["CRIME"], col_w, permutations=ref["nsim"], seed=12345).to_frame().iloc[0]
     assert res["I"] == pytest.approx(ref["I"], rel=1e-10)
     # spdep: observed ranks above all 999 simulations → p = 1/1000.  Under H0 the
     # simulated I has sd ≈ 0.095, so I = 0.486 is > 5 sd out: any seed gives 1/1000.
@@ -91,16 +91,16 @@ def test_moran_permutation_matches_moran_mc(columbus, col_w):
 
 def test_moran_permutation_distribution_is_mc_consistent(columbus, col_w):
     """HOVAL (z ≈ 2.1): pseudo-p within Monte-Carlo error of the randomisation p-value."""
-    res = ac.moran(columbus[0]["HOVAL"], col_w, permutations=9999, seed=3)
+    res = ac.moran(columbus[0]["HOVAL"], col_w, permutations=9999, seed=3).to_frame().iloc[0]
     se = np.sqrt(res["p_rand_greater"] * (1 - res["p_rand_greater"]) / 9999)
     assert abs(res["p_perm_greater"] - res["p_rand_greater"]) < 4 * se + 0.01  # + normal-approx error
-    again = ac.moran(columbus[0]["HOVAL"], col_w, permutations=9999, seed=3)
+    again = ac.moran(columbus[0]["HOVAL"], col_w, permutations=9999, seed=3).to_frame().iloc[0]
     assert again["p_perm_greater"] == res["p_perm_greater"]
 
 
 def test_geary_matches_spdep_geary_test(columbus, col_w):
     ref = load_reference("columbus_moran_geary.json")["geary_CRIME"]
-    res = ac.geary(columbus[0]["CRIME"], col_w, permutations=99, seed=1)
+    res = ac.geary(columbus[0]["CRIME"], col_w, permutations=99, seed=1).to_frame().iloc[0]
     for kind, name in (("norm", "normality"), ("rand", "randomisation")):
         r = ref[name]
         assert res["C"] == pytest.approx(r["C"], rel=1e-10)
@@ -127,7 +127,7 @@ def test_getis_ord_matches_esda(columbus):
     _, a, ids = columbus
     g = from_matrix(a, ids, transform="o")  # binary, the weights of Getis & Ord (1992)
     y = columbus[0]["CRIME"]
-    ours = ac.getis_ord(y, g, permutations=0)
+    ours = ac.getis_ord(y, g, permutations=0).to_frame().iloc[0]
     theirs = esda.G(y.to_numpy(), g.to_W(), permutations=0)
     assert ours["G"] == pytest.approx(theirs.G, rel=1e-12)
     assert ours["E_G"] == pytest.approx(theirs.EG, rel=1e-12)
@@ -135,7 +135,7 @@ def test_getis_ord_matches_esda(columbus):
     assert ours["z_rand"] == pytest.approx(theirs.z_norm, rel=1e-10)
     assert "var_norm" not in ours
     with pytest.raises(ValueError, match="non-negative"):
-        ac.getis_ord(y - y.mean(), g)
+        ac.getis_ord(y - y.mean(), g).to_frame().iloc[0]
 
 
 # --------------------------------------------------------------------------- closed forms
@@ -145,12 +145,12 @@ def test_checkerboard_lattice_moran_is_minus_one():
     x = np.indices((6, 6)).sum(axis=0).ravel() % 2 * 2.0 - 1
     for transform in ("r", "o"):
         g = from_matrix(a, [f"c{i}" for i in range(36)], transform=transform)
-        res = ac.moran(x, g, permutations=199, seed=0)
+        res = ac.moran(x, g, permutations=199, seed=0).to_frame().iloc[0]
         assert res["I"] == pytest.approx(-1.0, abs=1e-12)
         assert res["p_perm_less"] == pytest.approx(1 / 200)
         assert res["z_norm"] < -5
     # Geary: every pair differs by 2 → Σ w (x_i − x_j)² = 4 S0, Σ z² = n → C = 2(n − 1)/n
-    assert ac.geary(x, g, permutations=0)["C"] == pytest.approx(2 * 35 / 36)
+    assert ac.geary(x, g, permutations=0).to_frame().iloc[0]["C"] == pytest.approx(2 * 35 / 36)
 
 
 def test_two_halves_lattice_moran_closed_form():
@@ -158,7 +158,7 @@ def test_two_halves_lattice_moran_closed_form():
     k = 8
     x = np.where(np.indices((k, k))[1].ravel() < k // 2, -1.0, 1.0)
     g = from_matrix(rook_lattice(k, k), range(k * k), transform="o")
-    assert ac.moran(x, g, permutations=0)["I"] == pytest.approx((k - 2) / (k - 1), abs=1e-12)
+    assert ac.moran(x, g, permutations=0).to_frame().iloc[0]["I"] == pytest.approx((k - 2) / (k - 1), abs=1e-12)
 
 
 @pytest.fixture(scope="module")
@@ -222,7 +222,7 @@ def test_lisa_agrees_with_esda_and_global_moran(columbus, col_w):
     np.testing.assert_allclose(total["var_I"], theirs.VI, rtol=1e-10)
     quad = pd.Series(theirs.q).map(dict(enumerate(ac.QUADRANTS, start=1)))
     assert list(ours["quadrant"].astype(str)) == list(quad)
-    assert ours["I"].sum() == pytest.approx(ac.moran(y, col_w, permutations=0)["I"] * col_w.sparse.sum())
+    assert ours["I"].sum() == pytest.approx(ac.moran(y, col_w, permutations=0).to_frame().iloc[0]["I"] * col_w.sparse.sum())
     # pseudo p-values from independent draws agree within Monte-Carlo error
     se = np.sqrt(theirs.p_sim * (1 - theirs.p_sim) / 9999)
     assert np.all(np.abs(ours["p_sim"] - theirs.p_sim) < 5 * se + 2e-3)
@@ -307,7 +307,7 @@ def test_moran_by_year_rows_and_reproducibility(province_panel):
     again = ac.moran_by_year(province_panel, "D", w, permutations=199, seed=5)
     pd.testing.assert_frame_equal(out, again)
     one = province_panel[province_panel.year == 2017].set_index("province")["D"]
-    cross = ac.moran(one, w, permutations=0)
+    cross = ac.moran(one, w, permutations=0).to_frame().iloc[0]
     assert out.loc[2017, "I"] == pytest.approx(cross["I"])
     assert out.loc[2017, "var_rand"] == pytest.approx(cross["var_rand"])
     g = ac.geary_by_year(province_panel, "D", w, permutations=0)
@@ -362,7 +362,7 @@ def test_year_with_fewer_than_three_units(province_panel):
         ac.moran_by_year(df, "D", sc.weights.contiguity())
     g = from_matrix(np.array([[0, 1.0], [1.0, 0]]), ["a", "b"])
     with pytest.raises(ValueError, match="at least 3"):
-        ac.moran(np.array([1.0, 2.0]), g)
+        ac.moran(np.array([1.0, 2.0]), g).to_frame().iloc[0]
 
 
 def test_bad_options(columbus, col_w):
@@ -372,9 +372,9 @@ def test_bad_options(columbus, col_w):
     with pytest.raises(ValueError, match="needs permutations > 0"):
         ac.lisa(y, col_w, permutations=0)
     with pytest.raises(ValueError, match="permutations must be"):
-        ac.moran(y, col_w, permutations=-1)
+        ac.moran(y, col_w, permutations=-1).to_frame().iloc[0]
     with pytest.raises(TypeError, match="libpysal.graph.Graph"):
-        ac.moran(y, col_w.sparse)
+        ac.moran(y, col_w.sparse).to_frame().iloc[0]
     with warnings.catch_warnings():
         warnings.simplefilter("error")
         ac.lisa(y, col_w, permutations=9)  # no runtime warnings on regular input
@@ -512,7 +512,7 @@ def test_panel_moran_equals_brute_force_kronecker(moran_panel, effects, regresso
 def test_panel_moran_one_period_equals_cross_section(moran_panel, columbus, col_w):
     frame, w, _, _ = moran_panel
     one = frame[frame.year == 2015]
-    cross = ac.moran(one.set_index("province")["y"], w, permutations=0)
+    cross = ac.moran(one.set_index("province")["y"], w, permutations=0).to_frame().iloc[0]
     res = ac.panel_moran(one, "y", w)
     assert res.I == pytest.approx(cross["I"], rel=1e-12) and res.E_I == pytest.approx(cross["E_I"], rel=1e-12)
     assert res.var_I == pytest.approx(cross["var_norm"], rel=1e-10)
@@ -537,3 +537,18 @@ def test_panel_moran_bad_input(moran_panel):
         ac.panel_moran(frame, "y", w, effects="unit")
     with pytest.raises(ValueError, match="unbalanced panel"):
         ac.panel_moran(frame.iloc[1:], "y", w)
+
+
+def test_global_statistic_is_a_result_object(columbus, col_w):
+    """Issue 14: moran() returns a result with TestStatistic tests, not a 17-key Series."""
+    res = ac.moran(columbus[0]["CRIME"], col_w, permutations=99, seed=1)
+    row = res.to_frame().iloc[0]
+    assert res.statistic == "I" and res.value == row["I"] and res.expected == row["E_I"] and res.n == 49
+    assert set(res.tests) == {"normality", "randomisation", "permutation"}
+    rand = res.tests["randomisation"]
+    assert rand.stat == row["z_rand"] and rand.pvalue == row["p_rand_two_sided"] and rand.dist == "normal"
+    assert res.tests["permutation"].pvalue == row["p_perm_two_sided"]
+    assert "Global Moran's I" in str(res) and "<table" in res._repr_html_()
+    assert set(ac.getis_ord(columbus[0]["CRIME"], col_w, permutations=0).tests) == {"randomisation"}
+    with pytest.warns(sc.exceptions.SpatialCCDDeprecationWarning, match="was a DataFrame in 0.1"):
+        assert res["I"] == res.value   # the 0.1 Series interface, for one release

@@ -15,6 +15,8 @@ from spatialccd.plots import charts, maps, style  # noqa: E402
 from spatialccd.weights import IslandWarning  # noqa: E402
 
 EN = style.LISA_LABELS["en"]
+#: gids of what a national map draws besides the units (Taiwan, Hong Kong, Macao; the inset)
+CONTEXT = {"national_extras", "south_china_sea_inset"}
 
 
 @pytest.fixture(autouse=True)
@@ -48,14 +50,14 @@ def test_lisa_map_fixed_colours_and_full_legend(panel):
     res = ac.lisa(panel[panel.year == 2023].set_index("province")["D"], w, permutations=999, seed=1)
     ax = maps.lisa_map(res, lang="en")
     present = set(res["cluster"].astype(str))
-    got = collections_by_gid(ax)
+    got = {k: v for k, v in collections_by_gid(ax).items() if k not in CONTEXT}
     assert set(got) == present and "isolated" in present
     for cat, coll in got.items():
         np.testing.assert_allclose(coll.get_facecolor()[0], to_rgba(style.LISA_COLOURS[cat]))
         assert len(coll.get_paths()) >= (res["cluster"] == cat).sum()  # multipolygons add paths
     assert got["isolated"].get_hatch() == style.LISA_HATCH["isolated"]
     leg = ax.get_legend()
-    assert legend_texts(leg) == [EN[c] for c in ac.CLUSTERS]  # every category, fixed order
+    assert legend_texts(leg) == [EN[c] for c in ac.CLUSTERS] + ["No data"]  # every category, fixed order; Taiwan…
     for patch, cat in zip(leg.get_patches(), ac.CLUSTERS):
         np.testing.assert_allclose(patch.get_facecolor(), to_rgba(style.LISA_COLOURS[cat]))
     assert any(t.get_text() == sc.MAP_DISCLAIMER for t in ax.figure.texts)
@@ -67,11 +69,14 @@ def test_lisa_small_multiples_share_one_legend(panel):
     fig = maps.lisa_maps_by_year(res, years=[2012, 2023], lang="en", north_arrow=True, scale_bar=True)
     assert len(fig.axes) == 2
     assert [ax.get_title() for ax in fig.axes] == ["2012", "2023"]
-    assert len(fig.legends) == 1 and legend_texts(fig.legends[0]) == [EN[c] for c in ac.CLUSTERS]
+    assert len(fig.legends) == 1 and legend_texts(fig.legends[0]) == [EN[c] for c in ac.CLUSTERS] + ["No data"]
     assert all(ax.get_legend() is None for ax in fig.axes)
     for ax, year in zip(fig.axes, (2012, 2023)):
         counts = res.loc[year, "cluster"].astype(str).value_counts()
+        assert CONTEXT <= set(collections_by_gid(ax))
         for cat, coll in collections_by_gid(ax).items():
+            if cat in CONTEXT:
+                continue
             np.testing.assert_allclose(coll.get_facecolor()[0], to_rgba(style.LISA_COLOURS[cat]))
             assert cat in counts
         assert any(line.get_gid() == "scale_bar" for line in ax.lines)
@@ -92,13 +97,13 @@ def test_choropleth_user_bins_and_labels():
     got = collections_by_gid(ax)
     assert "no_data" in got and len(got["no_data"].get_paths()) >= 1
     cls = np.searchsorted(bins, gdf["D"].dropna().to_numpy())
-    assert {f"class{c}" for c in np.unique(cls)} | {"no_data"} == set(got)
+    assert {f"class{c}" for c in np.unique(cls)} | {"no_data"} | CONTEXT == set(got)
     assert gdf.crs.is_geographic  # the user's frame was projected on a copy
 
 
 @pytest.mark.parametrize("scheme", ["quantiles", "natural_breaks"])
 def test_choropleth_by_year_shared_classes(panel, scheme):
-    fig = maps.choropleth_by_year(panel, "D", scheme=scheme, k=4, lang="en", ncols=2)
+    fig = maps.choropleth_by_year(panel, "D", scheme=scheme, k=4, lang="en", ncols=2, national_extras=False)
     assert len(fig.axes) == 3  # the empty fourth cell is removed
     assert len(fig.legends) == 1 and len(legend_texts(fig.legends[0])) == 4
     upper, _ = maps.classify(panel["D"], scheme=scheme, k=4)
@@ -129,9 +134,9 @@ def test_moran_scatter_contents(panel):
     res = ac.lisa(v, w, permutations=199, seed=0)
     ax = charts.moran_scatter(res, w, unit_labels=True, lang="en")
     with pytest.warns(sc.exceptions.SpatialCCDDeprecationWarning, match="re-runs the LISA"):
-        old = charts.moran_scatter(v, w, permutations=199, seed=0)  # the 0.1 form, same picture
+        old = charts.moran_scatter(v, w, permutations=199, seed=0, lang="en")  # the 0.1 form, same picture
     assert old.get_title() == ax.get_title()
-    moran_i = ac.moran(v, w, permutations=0)["I"]
+    moran_i = ac.moran(v, w, permutations=0).to_frame().iloc[0]["I"]
     points = sum(len(c.get_offsets()) for c in ax.collections)
     assert points == 31
     fit = next(line for line in ax.lines if line.get_gid() == "fit")
@@ -197,3 +202,67 @@ def test_cjk_font_survives_until_savefig():
     fig.savefig(io.BytesIO(), format="png")  # drawn outside the context
     assert text.get_fontname() == font
     plt.close(fig)
+
+
+# --------------------------------------------------------------------------- national map, any layer (issues 17, 18)
+def _extent(ax):
+    return ax.get_xlim(), ax.get_ylim()
+
+
+def test_national_map_draws_taiwan_hk_macao_and_inset_as_no_data():
+    gdf = sc.provinces()
+    gdf["D"] = np.linspace(0.1, 0.9, 31)  # no missing value among the 31 provinces
+    ax = maps.choropleth(gdf, "D", k=4, lang="en")
+    got = collections_by_gid(ax)
+    assert CONTEXT <= set(got)
+    extras = sc.geo.national_extras()
+    units = got["national_extras"]
+    np.testing.assert_allclose(units.get_facecolor()[0], to_rgba(style.NO_DATA_COLOUR))
+    assert len(units.get_paths()) >= 3  # Taiwan, Hong Kong, Macao (multipolygons add paths)
+    assert legend_texts(ax.get_legend())[-1] == "No data"  # only the extras have no data
+    # the inset box lies inside the view
+    x0, y0, x1, y1 = maps._upright(extras.loc[["nanhai"]], gdf.to_crs(sc.geo.ALBERS_CHINA).crs).total_bounds
+    assert (x1 - x0) / (y1 - y0) == pytest.approx(616 / 738, rel=0.05)  # 6.1° × 6.65° at 25°N, drawn upright
+    (vx0, vx1), (vy0, vy1) = _extent(ax)
+    assert vx0 <= x0 and x1 <= vx1 and vy0 <= y0 and y1 <= vy1
+    # they never enter the classification: the same classes with the extras turned off
+    off = maps.choropleth(gdf, "D", k=4, lang="en", national_extras=False)
+    assert not CONTEXT & set(collections_by_gid(off))
+    assert legend_texts(off.get_legend()) == legend_texts(ax.get_legend())[:-1]
+
+
+def test_city_maps_any_layer_with_province_borders():
+    yrd = sc.geo.cities(province=["31", "32", "33", "34"])
+    yrd["v"] = np.arange(len(yrd), dtype=float)
+    plain = maps.choropleth(yrd, "v", k=3, lang="en", caption=False)
+    assert not CONTEXT & set(collections_by_gid(plain))  # a region is not a national map
+    ax = maps.choropleth(yrd, "v", k=3, lang="en", overlay="provinces", caption=False)
+    assert "overlay" in collections_by_gid(ax)
+    np.testing.assert_allclose(_extent(ax), _extent(plain))  # borders drawn, extent of the 41 units kept
+    every = sc.geo.cities()
+    every["v"] = np.arange(len(every), dtype=float)
+    assert CONTEXT <= set(collections_by_gid(maps.choropleth(every, "v", k=3, lang="en", caption=False)))
+    with pytest.raises(ValueError, match="overlay must be"):
+        maps.choropleth(yrd, "v", overlay="rivers")
+
+
+def test_lisa_map_of_cities_with_integer_ids():
+    yrd = sc.geo.cities(province=["31", "32", "33", "34"])
+    w = sc.weights.contiguity(yrd)
+    x = pd.Series(sc.weights.centroids(yrd)["lat"].to_numpy(), index=yrd.index)
+    res = ac.lisa(x, w, permutations=99, seed=0)
+    res.index = res.index.astype(int)  # ids read from a spreadsheet as numbers
+    ax = maps.lisa_map(res, gdf=yrd, lang="en", overlay="provinces")
+    drawn = sum(len(c.get_paths()) for g, c in collections_by_gid(ax).items() if g in ac.CLUSTERS)
+    assert drawn >= len(yrd)
+    assert "no_data" not in collections_by_gid(ax)
+
+
+def test_choropleth_by_year_of_city_panel_with_integer_labels():
+    yrd = sc.geo.cities(province=["31", "32", "33", "34"])
+    codes = yrd.index.astype(int)
+    data = pd.DataFrame({"city": np.tile(codes, 2), "year": np.repeat([2020, 2021], len(codes)),
+                         "v": np.arange(2 * len(codes), dtype=float)})
+    fig = maps.choropleth_by_year(data, "v", gdf=yrd, unit="city", k=3, lang="en", overlay="provinces")
+    assert len(fig.axes) == 2 and all("overlay" in collections_by_gid(a) for a in fig.axes)
+    assert "no_data" not in set().union(*(collections_by_gid(a) for a in fig.axes))
