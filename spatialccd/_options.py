@@ -49,6 +49,7 @@ VOCABULARIES: dict[str, tuple[str, ...]] = {
     "standardise": get_args(Standardise), "weighting": get_args(Weighting), "method": get_args(CouplingMethod),
     "impacts_method": get_args(ImpactsMethod), "logdet": get_args(LogdetMethod), "kind": get_args(ModelKind),
     "units": get_args(Units), "inference": get_args(Inference), "missing": get_args(MissingPolicy),
+    "nested": get_args(NestedMethod),
     "fixed_effects": get_args(FixedEffectsPrior), "bayes_model": get_args(BayesModel),
     "dynamic": get_args(DynamicLags), "dynamic_correction": get_args(DynamicCorrection),
     "convergence_method": get_args(ConvergenceMethod),

@@ -93,7 +93,11 @@ class NumericalWarning(SpatialCCDWarning):
 
 
 class IdentificationWarning(SpatialCCDWarning):
-    """A model that is weakly or not identified (a GNS with M = W; LeSage & Pace 2009, ch. 2) or non-stationary estimates."""
+    """A model that is weakly or not identified (a GNS with M = W; LeSage & Pace 2009, ch. 2)."""
+
+
+class StationarityWarning(SpatialCCDWarning):
+    """Estimates of a dynamic spatial panel outside the stationary region (spectral radius of A ≥ 1)."""
 
 
 class FontWarning(SpatialCCDWarning):

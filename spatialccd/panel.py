@@ -12,9 +12,12 @@ from collections.abc import Iterable, Sequence
 import numpy as np
 import pandas as pd
 
-from .geo import lookup_province, province_code
+from ._options import Units, check_option
+from .exceptions import DataError
+from .geo import province_mapping
+from .geo.province import INTEGER_TEXT
 
-__all__ = ["PanelData", "normalise_units", "as_panel"]
+__all__ = ["PanelData", "normalise_units", "province_mapping", "normalise_time", "as_panel"]
 
 
 def _plain(value):
@@ -22,28 +25,54 @@ def _plain(value):
     return value.item() if isinstance(value, np.generic) else value
 
 
-def normalise_units(values: Iterable) -> tuple[list, bool]:
-    """Map unit labels to province codes when they are provinces.
+def normalise_units(values: Iterable, units: Units = "auto") -> tuple[list, bool]:
+    """Map unit labels to province codes when they are provinces (rule: :func:`province_mapping`).
 
-    Returns ``(labels, is_province)``.  If every label is a province name or
-    code they are replaced by codes; if none is, they are returned unchanged
-    (prefecture cities, counties, US states …).  A mix raises ``ValueError``
-    naming the labels that are not provinces.
+    Returns ``(labels, is_province)``: the codes when the labels are provinces, the labels
+    unchanged otherwise.
     """
     values = list(values)
-    mapping = {v: lookup_province(v) for v in dict.fromkeys(values)}  # each distinct label once
-    bad = [v for v, code in mapping.items() if code is None]
-    if not bad:
-        return [mapping[v] for v in values], True
-    if len(bad) == len(mapping):
+    mapping = province_mapping(values, units)
+    if mapping is None:
         return values, False
-    hints = []
-    for v in bad[:5]:
-        try:
-            province_code(v)
-        except ValueError as exc:
-            hints.append(str(exc))
-    raise ValueError(f"unknown province name(s): {sorted(set(map(str, bad)))}; " + "; ".join(hints))
+    return [mapping[v] for v in values], True
+
+
+def _sorted(values, column: str) -> list:
+    try:
+        return sorted(values)
+    except TypeError:
+        kinds = sorted({type(_plain(v)).__name__ for v in values})
+        raise DataError(f"column {column!r} mixes label types {kinds}; give every label the same type") from None
+
+
+def normalise_time(values: pd.Series, name: str = "year") -> pd.Series:
+    """The time column as integers (years), converted once.
+
+    Integer columns are kept; integral floats (2012.0) and strings of digits ("2012",
+    " 2013 ") become integers, so ``'2012'`` beside ``2012`` is one year.  Datetime and
+    period columns are kept as they are.  Anything else raises :class:`DataError` naming
+    the values that are not integers.
+    """
+    s = values
+    if pd.api.types.is_bool_dtype(s):
+        raise DataError(f"time column {name!r} is boolean; it must hold integers (years)")
+    if pd.api.types.is_integer_dtype(s) or pd.api.types.is_datetime64_any_dtype(s) or isinstance(s.dtype, pd.PeriodDtype):
+        return s
+    uniq = pd.unique(s)
+    mapping, bad = {}, []
+    for v in uniq:
+        if isinstance(v, (int, np.integer)) and not isinstance(v, (bool, np.bool_)):
+            mapping[v] = int(v)
+        elif isinstance(v, (float, np.floating)) and np.isfinite(v) and float(v).is_integer():
+            mapping[v] = int(v)
+        elif isinstance(v, str) and INTEGER_TEXT.match(v):
+            mapping[v] = int(float(v))
+        else:
+            bad.append(_plain(v))
+    if bad:
+        raise DataError(f"time column {name!r} must hold integers (years); these values are not: {bad[:20]}")
+    return s.map(mapping).astype("int64")
 
 
 class PanelData:
@@ -55,42 +84,54 @@ class PanelData:
         Long table with one row per (unit, time).  Never modified.
     unit, time : str
         Column names (or index level names) of the unit and time identifiers.
-        Units that are provinces in any spelling are normalised to GB/T 2260 codes.
+    units : {"auto", "provinces", "labels"}
+        How unit labels are read (rule in :func:`province_mapping`).  Units are labels;
+        with ``"auto"`` they are normalised to GB/T 2260 province codes (北京 / 北京市 /
+        Beijing / 11 / 110000 → ``"11"``) only when *every* label is a province name or
+        code, so city numbers 1…N, 4- and 6-digit codes (even with a province adcode such
+        as 110000 among them), county codes, US states or any other names stay as they
+        are.  A set of province names with a typo ("Shanghia") is an error that suggests
+        the province (上海).  ``"provinces"`` requires provinces; ``"labels"`` never maps.
+        :attr:`is_province` tells which happened.
 
-    Raises ``ValueError`` naming the culprit for a missing column, missing
-    identifiers, duplicated (unit, time) rows, and an unbalanced panel (the
-    missing cells are listed).
+    The time column is normalised once to integers (:func:`normalise_time`): ``'2012'``
+    beside ``2012`` is one year, and values that are not integers are an error naming them.
+
+    Raises :class:`~spatialccd.exceptions.DataError` (a ``ValueError``) naming the culprit
+    for a missing column, missing identifiers, duplicated (unit, time) rows, and an
+    unbalanced panel (the missing cells are listed).
     """
 
     def __init__(self, data: pd.DataFrame, *, unit: str = "province", time: str = "year",
-                 units: str = "auto") -> None:
+                 units: Units = "auto") -> None:
         if not isinstance(data, pd.DataFrame):
             raise TypeError(f"data must be a pandas DataFrame, got {type(data).__name__}")
+        check_option("units", units, where="PanelData")
         df = data.reset_index() if any(n in (unit, time) for n in data.index.names) else data.copy()
         for col in (unit, time):
             if col not in df.columns:
-                raise ValueError(f"column {col!r} not found; columns are {list(df.columns)}")
+                raise DataError(f"column {col!r} not found; columns are {list(df.columns)}")
             if df[col].isna().any():
                 rows = df.index[df[col].isna()].tolist()[:10]
-                raise ValueError(f"missing {col!r} identifiers in rows {rows}")
-        if units == "labels":
-            self.is_province = False
-        else:
-            labels, self.is_province = normalise_units(df[unit])
-            df[unit] = labels
+                raise DataError(f"missing {col!r} identifiers in rows {rows}")
+        mapping = province_mapping(df[unit], units)
+        self.is_province = mapping is not None
+        if mapping is not None:
+            df[unit] = df[unit].map(mapping)
+        df[time] = normalise_time(df[time], time)
         dup = df.duplicated([unit, time], keep=False)
         if dup.any():
             cells = sorted(set(map(tuple, df.loc[dup, [unit, time]].to_numpy().tolist())))
-            raise ValueError(f"duplicated ({unit}, {time}) rows: {cells[:20]}")
+            raise DataError(f"duplicated ({unit}, {time}) rows: {cells[:20]}")
         self.unit, self.time = unit, time
-        self.units = pd.Index(sorted(df[unit].unique()), name=unit)
-        self.times = pd.Index(sorted(df[time].unique()), name=time)
+        self.units = pd.Index(_sorted(df[unit].unique(), unit), name=unit)
+        self.times = pd.Index(_sorted(df[time].unique(), time), name=time)
         full = pd.MultiIndex.from_product([self.times, self.units], names=[time, unit])
         df = df.set_index([time, unit])
         if len(df) != len(full):
             missing = full.difference(df.index)
             cells = [(_plain(u), _plain(t)) for t, u in missing[:20]]
-            raise ValueError(f"unbalanced panel: {len(missing)} missing ({unit}, {time}) cells, e.g. {cells}")
+            raise DataError(f"unbalanced panel: {len(missing)} missing ({unit}, {time}) cells, e.g. {cells}")
         self._df = df.reindex(full)
 
     # -- shape ---------------------------------------------------------------
@@ -126,16 +167,16 @@ class PanelData:
         cols = [columns] if isinstance(columns, str) else list(columns)
         unknown = [c for c in cols if c not in self._df.columns]
         if unknown:
-            raise ValueError(f"unknown column(s) {unknown}; columns are {list(self._df.columns)}")
+            raise DataError(f"unknown column(s) {unknown}; columns are {list(self._df.columns)}")
         for c in cols:
             if not pd.api.types.is_numeric_dtype(self._df[c]) or pd.api.types.is_bool_dtype(self._df[c]):
-                raise ValueError(f"column {c!r} is not numeric (dtype {self._df[c].dtype})")
+                raise DataError(f"column {c!r} is not numeric (dtype {self._df[c].dtype})")
         block = self._df[cols].astype(float)
         bad = ~np.isfinite(block.to_numpy())
         if bad.any():
             r, c = np.nonzero(bad)
             cells = [(_plain(self._df.index[i][1]), _plain(self._df.index[i][0]), cols[j]) for i, j in zip(r[:20], c[:20])]
-            raise ValueError(f"missing or non-finite values in {int(bad.sum())} cell(s) "
+            raise DataError(f"missing or non-finite values in {int(bad.sum())} cell(s) "
                              f"({self.unit}, {self.time}, column): {cells}")
         arr = block.to_numpy()
         return arr[:, 0] if isinstance(columns, str) else arr
@@ -148,7 +189,7 @@ class PanelData:
         """Label an (NT,) or (NT, k) array in stacking order with the panel's index."""
         array = np.asarray(array)
         if array.shape[0] != len(self.index):
-            raise ValueError(f"array has {array.shape[0]} rows, panel has {len(self.index)}")
+            raise DataError(f"array has {array.shape[0]} rows, panel has {len(self.index)}")
         if array.ndim == 1:
             return pd.Series(array, index=self.index, name=columns if isinstance(columns, str) else None)
         return pd.DataFrame(array, index=self.index, columns=columns)
@@ -165,12 +206,12 @@ class PanelData:
         if list(extra.index.names) == [self.unit, self.time]:
             extra = extra.swaplevel().sort_index()
         if list(extra.index.names) != [self.time, self.unit]:
-            raise ValueError(f"columns must be indexed by ({self.unit}, {self.time}), got {list(extra.index.names)}")
+            raise DataError(f"columns must be indexed by ({self.unit}, {self.time}), got {list(extra.index.names)}")
         clash = [c for c in extra.columns if c in self._df.columns]
         if clash:
-            raise ValueError(f"column(s) {clash} exist in the panel already; rename them")
+            raise DataError(f"column(s) {clash} exist in the panel already; rename them")
         if len(extra) != len(self._df) or not extra.index.isin(self._df.index).all():
-            raise ValueError(f"columns cover {len(extra)} cells, the panel has {len(self._df)}: "
+            raise DataError(f"columns cover {len(extra)} cells, the panel has {len(self._df)}: "
                              "they must cover exactly the same (unit, time) cells")
         new = object.__new__(PanelData)
         new.__dict__.update(self.__dict__)
@@ -188,6 +229,6 @@ class PanelData:
                 f"{self.times[0]}–{self.times[-1]}, columns={list(self._df.columns)})")
 
 
-def as_panel(data, *, unit: str = "province", time: str = "year", units: str = "auto") -> PanelData:
+def as_panel(data, *, unit: str = "province", time: str = "year", units: Units = "auto") -> PanelData:
     """``data`` itself when it is a :class:`PanelData` (built once, reused), else ``PanelData(data, …)``."""
     return data if isinstance(data, PanelData) else PanelData(data, unit=unit, time=time, units=units)

@@ -2,6 +2,7 @@
 
 Geometry facts were verified independently on the same echarts@4.9.0 source (issue 3 text).
 """
+import numpy as np
 import pytest
 from libpysal.graph import Graph
 
@@ -72,3 +73,33 @@ def test_unknown_name_suggests():
 def test_provinces_returns_copy(gdf):
     gdf.loc["11", "name_en"] = "changed"
     assert sc.provinces().loc["11", "name_en"] == "Beijing"
+
+
+# --------------------------------------------------------------------------- the geo package (issues 17, 18)
+def test_geo_package_reexports_every_public_name():
+    from spatialccd import geo
+
+    for name in ("provinces", "province_code", "province_codes", "province_table", "lookup_province",
+                 "MAP_DISCLAIMER", "ALBERS_CHINA", "REGION4", "REGION3", "cities", "city_code", "city_table",
+                 "CITY_CHANGES", "national_extras", "is_national", "province_mapping"):
+        assert name in geo.__all__ and hasattr(geo, name)
+    assert geo.REGION4 == ("East", "Central", "West", "Northeast")
+    assert "not an official or surveyed map" in geo.MAP_DISCLAIMER
+
+
+def test_national_extras_facts():
+    from shapely.geometry import Point
+
+    from spatialccd import geo
+
+    ex = geo.national_extras()
+    assert list(ex.index) == ["710000", "810000", "820000", "nanhai"]
+    assert ex.loc["nanhai", "kind"] == "inset" and (ex.loc[list(geo.EXTRA_CODES), "kind"] == "unit").all()
+    assert ex.geometry.is_valid.all() and ex.crs.to_epsg() == 4326
+    # the inset where echarts' nanhai.js puts it: x/10.5 + 126, −0.75·y/10.5 + 25 over x ∈ [0, 64], y ∈ [0, 93.1]
+    np.testing.assert_allclose(ex.loc[["nanhai"]].total_bounds, [126, 25 - 0.75 * 93.1 / 10.5, 126 + 64 / 10.5, 25])
+    assert ex.loc["710000"].geometry.contains(Point(123.47, 25.743))  # diaoyuIsland.js adds it to Taiwan's region
+    assert ex.loc["810000"].geometry.contains(Point(114.17, 22.32))  # Kowloon
+    assert ex.loc["820000"].geometry.distance(Point(113.55, 22.19)) < 0.05  # Macao peninsula
+    assert set(ex.index).isdisjoint(sc.provinces().index)  # never units of the data
+    assert geo.is_national(sc.provinces()) and not geo.is_national(sc.provinces().loc[["31", "32"]])

@@ -4,6 +4,7 @@ import pandas as pd
 import pytest
 
 from spatialccd import PanelData
+from spatialccd.exceptions import DataError
 
 
 def make(units=("北京", "Tianjin", "13"), years=(2020, 2021)):
@@ -65,3 +66,37 @@ def test_weights_alignment():
         p.weights_matrix(W.contiguity())
     sub = W.subset(W.contiguity(), ["11", "12", "13"])
     assert p.weights_matrix(sub).shape == (3, 3)
+
+
+# --------------------------------------------------------------------------- time column (issue 21 item 3)
+def test_years_as_strings_for_one_province_are_one_year():
+    df = make(units=("北京", "Tianjin", "13"), years=(2012, 2013))
+    df["year"] = df["year"].astype(object)
+    df.loc[df.province == "Tianjin", "year"] = df.loc[df.province == "Tianjin", "year"].map(str)  # '2012' beside 2012
+    before = df.copy()
+    p = PanelData(df)
+    assert list(p.times) == [2012, 2013] and p.times.dtype == "int64" and (p.N, p.T) == (3, 2)
+    assert np.array_equal(p.matrix("x"), [[0, 1], [10, 11], [20, 21]])
+    pd.testing.assert_frame_equal(df, before)
+    floats = make()
+    floats["year"] = floats["year"].astype(float)  # 2020.0 from a spreadsheet
+    assert list(PanelData(floats).times) == [2020, 2021]
+
+
+@pytest.mark.parametrize("bad", ["2012a", 2012.5, "二〇一二"])
+def test_time_values_that_are_not_integers_are_named(bad):
+    df = make()
+    df["year"] = df["year"].astype(object)
+    df.loc[0, "year"] = bad
+    with pytest.raises(DataError, match=rf"time column 'year' must hold integers.*{bad!r}"):
+        PanelData(df)
+
+
+def test_mixed_label_types_and_units_option():
+    df = make(units=("A", "B"))
+    df["province"] = df["province"].astype(object)
+    df.loc[0, "province"] = 7
+    with pytest.raises(DataError, match=r"mixes label types \['int', 'str'\]"):
+        PanelData(df, units="labels")
+    with pytest.raises(ValueError, match="units must be one of"):
+        PanelData(make(), units="cities")

@@ -1,10 +1,21 @@
-"""Choropleths and LISA cluster maps of the provinces (single year or small multiples).
+"""Choropleths and LISA cluster maps of any GeoDataFrame (single year or small multiples).
 
-Maps are drawn in the equal-area :data:`spatialccd.geo.ALBERS_CHINA` projection
-(geographic input is projected).  Every map carries the caption
-:data:`spatialccd.geo.MAP_DISCLAIMER` by default: the boundaries are simplified and
-the map is not a complete national map (no South China Sea inset is drawn; see
-``shapes/SOURCE.md``).  Small multiples share one classification and one legend.
+The units are those of ``gdf``: the provinces by default, :func:`spatialccd.cities`, a
+region's subset or any user layer.  Maps are drawn in the equal-area
+:data:`spatialccd.geo.ALBERS_CHINA` projection when the layer is geographic (a projected
+layer keeps its CRS).  Every map carries the caption :data:`spatialccd.geo.MAP_DISCLAIMER`
+by default (simplified boundaries, not an official or surveyed map; see ``shapes/SOURCE.md``).
+Small multiples share one classification and one legend.
+
+National maps.  When the layer covers the mainland (:func:`spatialccd.geo.is_national`:
+the provinces, all cities), Taiwan, Hong Kong and Macao are drawn as "no data" units and
+the South China Sea islands inset box is drawn beside them, as Chinese journals expect
+(:func:`spatialccd.geo.national_extras`); ``national_extras=False`` leaves them out.  They
+are drawn only: they never enter the classification, the statistics or the weights.
+
+Overlays.  ``overlay="provinces"`` (or any GeoDataFrame) draws the province borders (or
+that layer's borders) over the units, e.g. a city map with its provinces; the map keeps
+the extent of its own units.
 
 Class breaks (choropleth): ``scheme="quantiles"`` (mapclassify ``Quantiles``),
 ``"natural_breaks"`` (Jenks natural breaks by Fisher's exact optimal method,
@@ -23,18 +34,24 @@ import mapclassify
 import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
+import shapely
 from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 from matplotlib.patches import Patch
 
+from .._options import Units
 from ..autocorrelation import CLUSTERS
-from ..geo import ALBERS_CHINA, MAP_DISCLAIMER, provinces
-from ..panel import PanelData, normalise_units
+from ..geo import ALBERS_CHINA, MAP_DISCLAIMER, is_national, provinces
+from ..geo import national_extras as extras_layer
+from ..panel import as_panel, normalise_units
 from .style import LISA_COLOURS, LISA_HATCH, NO_DATA_COLOUR, label, resolve_lang, text_style
 
 __all__ = ["classify", "choropleth", "choropleth_by_year", "lisa_map", "lisa_maps_by_year"]
 
 _EDGE = {"edgecolor": "0.35", "linewidth": 0.3}
+_OVERLAY = {"color": "0.1", "linewidth": 0.7}
+_INSET = {"facecolor": "0.3", "edgecolor": "0.3", "linewidth": 0.3}
+Overlay = gpd.GeoDataFrame | str | None
 
 
 # --------------------------------------------------------------------------- geometry helpers
@@ -48,14 +65,73 @@ def _base(gdf: gpd.GeoDataFrame | None) -> gpd.GeoDataFrame:
 
 
 def _align(values: pd.Series, base: gpd.GeoDataFrame) -> pd.Series:
-    """Values re-indexed on the map's units (province names → codes); extra ids are an error."""
+    """Values re-indexed on the map's units; extra ids are an error.
+
+    Province names in any spelling map to codes (the rule of :class:`spatialccd.PanelData`),
+    and integer ids match the same ids written as text (130100 ↔ ``"130100"``).
+    """
     ids = values.index
     if not ids.isin(base.index).all():
         ids = pd.Index(normalise_units(ids)[0])
+    if not ids.isin(base.index).all():
+        as_text = pd.Index([str(v) for v in ids])
+        if as_text.isin(base.index.astype(str)).all():
+            ids = pd.Index(base.index[base.index.astype(str).get_indexer(as_text)])
     extra = ids.difference(base.index).tolist()
     if extra:
-        raise ValueError(f"units not on the map: {extra}")
+        raise ValueError(f"units not on the map: {extra[:20]}")
     return pd.Series(values.to_numpy(), index=ids).reindex(base.index)
+
+
+def _overlay_layer(overlay: Overlay, base: gpd.GeoDataFrame) -> gpd.GeoDataFrame | None:
+    if overlay is None:
+        return None
+    if isinstance(overlay, str):
+        if overlay != "provinces":
+            raise ValueError(f"overlay must be 'provinces', a GeoDataFrame or None, got {overlay!r}")
+        overlay = provinces()
+    if not isinstance(overlay, gpd.GeoDataFrame) or overlay.crs is None:
+        raise ValueError("overlay must be a GeoDataFrame with a CRS (or 'provinces')")
+    return overlay.to_crs(base.crs)
+
+
+def _draw_context(ax: Axes, base: gpd.GeoDataFrame, *, national_extras: bool,
+                  overlay: gpd.GeoDataFrame | None) -> bool:
+    """National extras and overlay borders; return whether "no data" units were drawn.
+
+    The view keeps the extent of the map's units (plus the extras on a national map).
+    """
+    drawn = False
+    if national_extras and is_national(base):
+        extras = extras_layer()
+        _draw(ax, extras[extras["kind"] == "unit"].to_crs(base.crs), NO_DATA_COLOUR, "national_extras")
+        _upright(extras[extras["kind"] == "inset"], base.crs).plot(ax=ax, **_INSET)
+        ax.collections[-1].set_gid("south_china_sea_inset")
+        drawn = True
+    if overlay is not None:
+        limits = ax.get_xlim(), ax.get_ylim()
+        overlay.boundary.plot(ax=ax, **_OVERLAY)
+        ax.collections[-1].set_gid("overlay")
+        ax.set_xlim(limits[0])
+        ax.set_ylim(limits[1])
+    return drawn
+
+
+def _upright(inset: gpd.GeoDataFrame, crs) -> gpd.GeoDataFrame:
+    """The inset box in ``crs`` without the projection's tilt: its top-left corner is projected
+    and the rest is laid out east/north from it at the local scale (metres per degree)."""
+    if crs.is_geographic:
+        return inset.to_crs(crs)
+    x0, _, _, y1 = inset.total_bounds
+    corner = gpd.GeoSeries(gpd.points_from_xy([x0, x0 + 1, x0], [y1, y1, y1 - 1]), crs=inset.crs).to_crs(crs)
+    origin, east, south = corner.iloc[0], corner.iloc[1], corner.iloc[2]
+    sx, sy = origin.distance(east), origin.distance(south)
+
+    def place(xy: np.ndarray) -> np.ndarray:
+        return np.column_stack([origin.x + (xy[:, 0] - x0) * sx, origin.y + (xy[:, 1] - y1) * sy])
+
+    return gpd.GeoDataFrame(inset.drop(columns="geometry"), geometry=shapely.transform(inset.geometry.values, place),
+                            crs=crs)
 
 
 def _draw(ax: Axes, geoms: gpd.GeoDataFrame, colour: str, gid: str, hatch: str | None = None) -> None:
@@ -77,7 +153,7 @@ def _decorate(ax: Axes, *, lang: str, title: str | None, north_arrow: bool, scal
         x0, x1 = ax.get_xlim()
         y0, y1 = ax.get_ylim()
         km = 500 if (x1 - x0) / 1000 < 4000 else 1000
-        sx, sy = x0 + 0.05 * (x1 - x0), y0 + 0.04 * (y1 - y0)
+        sx, sy = x0 + 0.05 * (x1 - x0), y1 - 0.06 * (y1 - y0)  # top left: legend lower left, inset lower right
         ax.plot([sx, sx + km * 1000], [sy, sy], color="black", lw=2, solid_capstyle="butt", gid="scale_bar")
         ax.text(sx + km * 500, sy + 0.015 * (y1 - y0), f"{km} {label('km', lang)}", ha="center",
                 va="bottom", fontsize=7)
@@ -171,23 +247,29 @@ def choropleth(gdf: gpd.GeoDataFrame, column: str, *, scheme: str = "quantiles",
                bins: Sequence[float] | None = None, labels: Sequence[str] | None = None,
                cmap: str = "YlOrRd", ax: Axes | None = None, title: str | None = None,
                legend_title: str | None = None, north_arrow: bool = False, scale_bar: bool = False,
-               caption: bool = True, lang: str | None = None) -> Axes:
-    """Choropleth of ``gdf[column]`` classed by ``scheme`` (see :func:`classify`).
+               caption: bool = True, national_extras: bool = True, overlay: Overlay = None,
+               lang: str | None = None) -> Axes:
+    """Choropleth of ``gdf[column]`` classed by ``scheme`` (see :func:`classify`), for any GeoDataFrame.
 
-    Units with a missing value are drawn white and listed as "No data".  Returns the
-    Axes; ``caption=True`` adds :data:`~spatialccd.geo.MAP_DISCLAIMER` under the figure.
+    Units with a missing value are drawn white and listed as "No data".  On a national
+    layer Taiwan, Hong Kong, Macao ("no data") and the South China Sea inset are drawn
+    unless ``national_extras=False``; ``overlay="provinces"`` draws province borders over
+    the units (module docstring).  Returns the Axes; ``caption=True`` adds
+    :data:`~spatialccd.geo.MAP_DISCLAIMER` under the figure.
     """
     if column not in gdf.columns:
         raise ValueError(f"column {column!r} not found; columns are {list(gdf.columns)}")
     lang = resolve_lang(lang)
     base = _base(gdf)
     _check_scale_bar(base, scale_bar)
+    over = _overlay_layer(overlay, base)
     upper, labs = classify(base[column], scheme=scheme, k=k, bins=bins, labels=labels)
     colours = _class_colours(len(upper), cmap)
     with text_style(lang):
         if ax is None:
             ax = plt.figure(figsize=(7, 5.5)).add_subplot()
         no_data = _draw_classes(ax, base, base[column], upper, colours)
+        no_data |= _draw_context(ax, base, national_extras=national_extras, overlay=over)
         _decorate(ax, lang=lang, title=title, north_arrow=north_arrow, scale_bar=scale_bar)
         ax.legend(handles=_class_handles(labs, colours, no_data, lang), title=legend_title or column,
                   loc="lower left", fontsize="small", frameon=False)
@@ -202,17 +284,22 @@ def choropleth_by_year(data: pd.DataFrame, column: str, *, gdf: gpd.GeoDataFrame
                        labels: Sequence[str] | None = None, cmap: str = "YlOrRd", ncols: int = 3,
                        panel_size: tuple[float, float] = (4.0, 3.4), legend_title: str | None = None,
                        north_arrow: bool = False, scale_bar: bool = False, caption: bool = True,
+                       national_extras: bool = True, overlay: Overlay = None, units: Units = "auto",
                        lang: str | None = None) -> Figure:
-    """Small multiples of ``column`` by year from a long (unit, year) panel.
+    """Small multiples of ``column`` by year from a long (unit, year) panel or a :class:`PanelData`.
 
     Breaks are computed once on the pooled values of the years drawn, so colours mean
     the same in every panel; one legend for the figure.  ``years`` selects panels
-    (default: all).  Returns the Figure (one Axes per year).
+    (default: all).  ``gdf`` is the map's layer (provinces by default; any GeoDataFrame
+    whose index holds the panel's units); ``units`` is the :class:`PanelData` rule;
+    ``national_extras`` and ``overlay`` as in :func:`choropleth`.  Returns the Figure
+    (one Axes per year).
     """
     lang = resolve_lang(lang)
     base = _base(gdf)
     _check_scale_bar(base, scale_bar)
-    panel = PanelData(data, unit=unit, time=time)
+    over = _overlay_layer(overlay, base)
+    panel = as_panel(data, unit=unit, time=time, units=units)
     years = list(panel.times if years is None else years)
     unknown = [y for y in years if y not in panel.times]
     if unknown:
@@ -225,6 +312,7 @@ def choropleth_by_year(data: pd.DataFrame, column: str, *, gdf: gpd.GeoDataFrame
         no_data = False
         for ax, year in zip(axes, years):
             no_data |= _draw_classes(ax, base, _align(X[year], base), upper, colours)
+            no_data |= _draw_context(ax, base, national_extras=national_extras, overlay=over)
             _decorate(ax, lang=lang, title=str(year), north_arrow=north_arrow, scale_bar=scale_bar)
         fig.legend(handles=_class_handles(labs, colours, no_data, lang), title=legend_title or column,
                    loc="lower center", ncols=min(len(labs) + no_data, 6), fontsize="small", frameon=False,
@@ -263,8 +351,11 @@ def _clusters_of(result: pd.DataFrame | pd.Series) -> pd.Series:
 
 def lisa_map(result: pd.DataFrame | pd.Series, *, gdf: gpd.GeoDataFrame | None = None, ax: Axes | None = None,
              title: str | None = None, legend: bool = True, north_arrow: bool = False,
-             scale_bar: bool = False, caption: bool = True, lang: str | None = None) -> Axes:
-    """LISA cluster map of one cross-section (the output of :func:`spatialccd.lisa`).
+             scale_bar: bool = False, caption: bool = True, national_extras: bool = True,
+             overlay: Overlay = None, lang: str | None = None) -> Axes:
+    """LISA cluster map of one cross-section (the output of :func:`spatialccd.lisa`) on any
+    GeoDataFrame ``gdf`` (provinces by default); ``national_extras`` and ``overlay`` as in
+    :func:`choropleth`.
 
     Colours are fixed per category (HH red, LL blue, LH light blue, HL pink, not
     significant grey, isolated white hatched) and the legend always lists all six
@@ -273,11 +364,13 @@ def lisa_map(result: pd.DataFrame | pd.Series, *, gdf: gpd.GeoDataFrame | None =
     lang = resolve_lang(lang)
     base = _base(gdf)
     _check_scale_bar(base, scale_bar)
+    over = _overlay_layer(overlay, base)
     clusters = _clusters_of(result)
     with text_style(lang):
         if ax is None:
             ax = plt.figure(figsize=(7, 5.5)).add_subplot()
         no_data = _draw_clusters(ax, base, clusters)
+        no_data |= _draw_context(ax, base, national_extras=national_extras, overlay=over)
         _decorate(ax, lang=lang, title=title, north_arrow=north_arrow, scale_bar=scale_bar)
         if legend:
             ax.legend(handles=_lisa_handles(lang, no_data), loc="lower left", fontsize="small", frameon=False)
@@ -289,15 +382,18 @@ def lisa_map(result: pd.DataFrame | pd.Series, *, gdf: gpd.GeoDataFrame | None =
 def lisa_maps_by_year(result: pd.DataFrame, *, years: Sequence | None = None,
                       gdf: gpd.GeoDataFrame | None = None, ncols: int = 3,
                       panel_size: tuple[float, float] = (4.0, 3.4), north_arrow: bool = False,
-                      scale_bar: bool = False, caption: bool = True, lang: str | None = None) -> Figure:
+                      scale_bar: bool = False, caption: bool = True, national_extras: bool = True,
+                      overlay: Overlay = None, lang: str | None = None) -> Figure:
     """Small multiples of LISA cluster maps from :func:`spatialccd.lisa_by_year`
     (rows indexed by (year, unit)); one shared legend listing every category.
-    Seed 002 draws 2012, 2017 and 2023: ``years=[2012, 2017, 2023]``."""
+    Seed 002 draws 2012, 2017 and 2023: ``years=[2012, 2017, 2023]``.  ``gdf``,
+    ``national_extras`` and ``overlay`` as in :func:`lisa_map`."""
     if not isinstance(result.index, pd.MultiIndex) or result.index.nlevels != 2:
         raise ValueError("result must be indexed by (year, unit), as returned by lisa_by_year")
     lang = resolve_lang(lang)
     base = _base(gdf)
     _check_scale_bar(base, scale_bar)
+    over = _overlay_layer(overlay, base)
     clusters = _clusters_of(result)
     available = list(result.index.get_level_values(0).unique())
     years = available if years is None else list(years)
@@ -309,6 +405,7 @@ def lisa_maps_by_year(result: pd.DataFrame, *, years: Sequence | None = None,
         no_data = False
         for ax, year in zip(axes, years):
             no_data |= _draw_clusters(ax, base, clusters.xs(year, level=0))
+            no_data |= _draw_context(ax, base, national_extras=national_extras, overlay=over)
             _decorate(ax, lang=lang, title=str(year), north_arrow=north_arrow, scale_bar=scale_bar)
         fig.legend(handles=_lisa_handles(lang, no_data), loc="lower center", ncols=6 + no_data,
                    fontsize="small", frameon=False, bbox_to_anchor=(0.5, 0.02))

@@ -18,6 +18,8 @@ import matplotlib as mpl
 from matplotlib import font_manager
 from matplotlib.figure import Figure
 
+from ..exceptions import FontWarning
+
 __all__ = ["LISA_COLOURS", "LISA_HATCH", "LISA_LABELS", "CJK_FONTS", "find_cjk_font", "resolve_lang",
            "text_style", "label", "save_figure"]
 
@@ -93,7 +95,7 @@ def resolve_lang(lang: str | None) -> str:
         raise ValueError(f"lang must be 'zh', 'en', 'auto' or None, got {lang!r}")
     if lang == "zh" and find_cjk_font() is None:
         warnings.warn("lang='zh' but no CJK font is installed; Chinese labels will not render "
-                      f"(install one of {CJK_FONTS[:3]} …)", UserWarning, stacklevel=3)
+                      f"(install one of {CJK_FONTS[:3]} …)", FontWarning, stacklevel=3)
     return lang
 
 

@@ -9,22 +9,20 @@ disclaimer (simplified boundaries for statistical graphics, not a surveyed map).
 from __future__ import annotations
 
 import difflib
-import unicodedata
+import re
+from collections.abc import Iterable
 from functools import lru_cache
-from importlib import resources
 
 import geopandas as gpd
 import numpy as np
 import pandas as pd
 
-#: Albers equal-area conic for China (the "Asia North Albers"-style parameters
-#: commonly used for national maps): standard parallels 25°N and 47°N, central
-#: meridian 105°E, latitude of origin 0°, WGS84 datum, metres.
-ALBERS_CHINA = ("+proj=aea +lat_1=25 +lat_2=47 +lat_0=0 +lon_0=105 +x_0=0 +y_0=0 "
-                "+ellps=WGS84 +datum=WGS84 +units=m +no_defs")
+from .._options import Units, check_option
+from ..exceptions import DataError
+from ._common import as_layer, name_key, read_layer
 
-MAP_DISCLAIMER = ("Boundaries simplified from echarts@4.9.0 (Apache-2.0) for statistical "
-                  "graphics; not an official or surveyed map and not a complete national map.")
+__all__ = ["REGION4", "REGION3", "lookup_province", "province_code", "province_codes", "province_hint",
+           "province_table", "provinces", "PROVINCE_CODES", "province_mapping"]
 
 # code: (full Chinese, short Chinese, English, NBS 4-region, 3-region, extra aliases)
 _TABLE: dict[str, tuple[str, str, str, str, str, tuple[str, ...]]] = {
@@ -68,13 +66,8 @@ _TABLE: dict[str, tuple[str, str, str, str, str, tuple[str, ...]]] = {
 #: Fixed order of the regions (for tables and plots).
 REGION4 = ("East", "Central", "West", "Northeast")
 REGION3 = ("East", "Central", "West")
-
-
-def _key(name: str) -> str:
-    s = unicodedata.normalize("NFKC", name).strip().lower()
-    for ch in " -_'’.,":
-        s = s.replace(ch, "")
-    return s
+#: The 31 codes in order.
+PROVINCE_CODES = tuple(_TABLE)
 
 
 @lru_cache(maxsize=1)
@@ -85,15 +78,23 @@ def _alias_map() -> dict[str, str]:
         if full.endswith("市"):
             names.add(en + " Municipality")
         for n in names:
-            out[_key(n)] = code
+            out[name_key(n)] = code
     return out
 
 
 def lookup_province(name) -> str | None:
     """The province code for ``name``, or None (no fuzzy suggestions: cheap for many labels)."""
-    if isinstance(name, bool) or not isinstance(name, (str, int, np.integer)):
+    if isinstance(name, (bool, np.bool_)) or not isinstance(name, (str, int, np.integer)):
         return None
-    return _alias_map().get(_key(str(name)))
+    return _alias_map().get(name_key(str(name)))
+
+
+def province_hint(name, *, cutoff: float = 0.6) -> list[str]:
+    """Provinces whose names are close to ``name`` (for "did you mean" messages), as ``"上海 (Shanghai)"``."""
+    aliases = _alias_map()
+    close = difflib.get_close_matches(name_key(str(name)), aliases.keys(), n=3, cutoff=cutoff)
+    codes = dict.fromkeys(aliases[c] for c in close)
+    return [f"{_TABLE[c][1]} ({_TABLE[c][2]})" for c in codes]
 
 
 def province_code(name: str | int) -> str:
@@ -106,32 +107,84 @@ def province_code(name: str | int) -> str:
 
     Raises
     ------
-    ValueError
+    DataError
         For an unknown name; the message names it and the closest matches.
     """
     code = lookup_province(name)
     if code is not None:
         return code
-    if isinstance(name, bool) or not isinstance(name, (str, int)):
-        raise ValueError(f"province name must be a string or an integer code, got {name!r}")
-    key = _key(str(name))
-    aliases = _alias_map()
-    close = difflib.get_close_matches(key, aliases.keys(), n=3, cutoff=0.6)
-    hint = ", ".join(sorted({_TABLE[aliases[c]][2] for c in close})) or "none"
-    raise ValueError(f"unknown province {name!r}; closest matches: {hint}")
+    if isinstance(name, bool) or not isinstance(name, (str, int, np.integer)):
+        raise DataError(f"province name must be a string or an integer code, got {name!r}")
+    hint = ", ".join(province_hint(name)) or "none"
+    raise DataError(f"unknown province {name!r}; closest matches: {hint}")
 
 
 def province_codes(names) -> list[str]:
-    """Vectorised :func:`province_code`; the error lists *every* unknown name."""
-    out, bad = [], []
-    for n in names:
-        try:
-            out.append(province_code(n))
-        except ValueError:
-            bad.append(n)
+    """Vectorised :func:`province_code` (each distinct name looked up once); the error lists *every* unknown name."""
+    names = list(names)
+    mapping = {n: lookup_province(n) for n in dict.fromkeys(names)}
+    bad = [n for n, c in mapping.items() if c is None]
     if bad:
-        raise ValueError(f"unknown province name(s): {sorted(set(map(str, bad)))}")
-    return out
+        raise DataError(f"unknown province name(s): {sorted(map(str, bad))}")
+    return [mapping[n] for n in names]
+
+
+#: Integer labels that are province codes (11 … 65 and 110000 … 650000).
+_PROVINCE_INTS = frozenset(int(c) * f for c in PROVINCE_CODES for f in (1, 10000))
+INTEGER_TEXT = re.compile(r"^\s*[+-]?\d+(\.0*)?\s*$")
+
+
+def _is_number(value) -> bool:
+    """A numeric label: a number, or a string of digits (``"130100"``, ``" 7 "``)."""
+    if isinstance(value, (bool, np.bool_)):
+        return False
+    if isinstance(value, (int, float, np.integer, np.floating)):
+        return True
+    return isinstance(value, str) and bool(INTEGER_TEXT.match(value))
+
+
+def province_mapping(labels: Iterable, units: Units = "auto") -> dict | None:
+    """``{label: province code}`` when the labels are provinces, else ``None`` (keep the labels).
+
+    The rule (``units``):
+
+    ``"labels"``
+        never provinces: labels are kept as they are.
+    ``"provinces"``
+        every label must be a province in some spelling (北京, 北京市, Beijing, 11, "11",
+        110000); an error lists the others with the closest province names.
+    ``"auto"`` (default)
+        provinces when *every* distinct label is a province name or code.  Otherwise the
+        labels are kept — with one exception, to catch typos: when the labels that are not
+        provinces are all non-numeric and are no more than those that are (``"Shanghia"``
+        among 30 provinces, ``"Atlantis"`` beside ``"北京"``), it is an error naming them and
+        the closest provinces ("did you mean 上海 (Shanghai)?").  Numeric labels are never
+        taken for provinces unless all of them are province codes: city numbers 1…N,
+        4- and 6-digit codes, and 6-digit city codes with a province adcode such as
+        110000 among them stay labels; so do US states or any other names.
+
+    Each distinct label is looked up once, and integer labels are first checked against the
+    set of code numbers, so a panel of 3000 county codes costs one set comparison.
+    """
+    check_option("units", units)
+    if units == "labels":
+        return None
+    uniq = (labels if isinstance(labels, (pd.Series, pd.Index)) else pd.Series(list(labels))).unique()
+    if units == "auto" and pd.api.types.is_integer_dtype(uniq.dtype) and not set(uniq.tolist()) <= _PROVINCE_INTS:
+        return None  # integer ids of other units: never provinces
+    mapping = {v: lookup_province(v) for v in uniq}
+    bad = [v for v, code in mapping.items() if code is None]
+    if not bad:
+        return mapping
+    if units == "auto" and (any(_is_number(v) for v in bad) or len(bad) > len(mapping) - len(bad)):
+        return None
+    shown = [(v.item() if isinstance(v, np.generic) else v) for v in bad]
+    hints = [f"{v!r}: did you mean {' or '.join(h)}?" for v in shown[:5] if (h := province_hint(v))]
+    why = ("" if units == "provinces" else
+           f"; the other {len(mapping) - len(bad)} label(s) are provinces — fix the names, or pass "
+           "units='labels' to keep every label as it is")
+    hint = " (" + "; ".join(hints) + ")" if hints else ""
+    raise DataError(f"unknown province name(s): {sorted(map(str, shown))}{hint}{why}")
 
 
 def province_table() -> pd.DataFrame:
@@ -141,14 +194,6 @@ def province_table() -> pd.DataFrame:
         for c, v in _TABLE.items()
     ]
     return pd.DataFrame(rows).set_index("code")
-
-
-@lru_cache(maxsize=1)
-def _read_boundaries() -> gpd.GeoDataFrame:
-    path = resources.files("spatialccd") / "data" / "china_provinces.geojson"
-    with resources.as_file(path) as p:
-        gdf = gpd.read_file(p)
-    return gdf.set_index("code")[["geometry"]].set_crs("EPSG:4326", allow_override=True)
 
 
 def provinces(*, projected: bool = False) -> gpd.GeoDataFrame:
@@ -165,7 +210,10 @@ def provinces(*, projected: bool = False) -> gpd.GeoDataFrame:
 
     CRS is EPSG:4326; ``projected=True`` returns it in :data:`ALBERS_CHINA`
     (equal-area, suited to areas and planar distances over China).  A fresh copy
-    is returned every call, so callers may modify it freely.
+    is returned every call, so callers may modify it freely.  Taiwan, Hong Kong,
+    Macao and the South China Sea inset are drawn on national maps from
+    :func:`spatialccd.geo.national_extras`; they are never rows here.
     """
-    gdf = gpd.GeoDataFrame(province_table().join(_read_boundaries()), geometry="geometry", crs="EPSG:4326")
-    return gdf.to_crs(ALBERS_CHINA) if projected else gdf
+    geoms = read_layer("china_provinces.geojson").set_index("code").geometry
+    table = province_table()
+    return as_layer(table, geoms.reindex(table.index).to_numpy(), projected=projected)
