@@ -41,6 +41,7 @@ from matplotlib.patches import Patch
 
 from .._options import Units
 from ..autocorrelation import CLUSTERS
+from ..exceptions import SpatialCCDError
 from ..geo import ALBERS_CHINA, MAP_DISCLAIMER, is_national, provinces
 from ..geo import national_extras as extras_layer
 from ..panel import as_panel, normalise_units
@@ -60,7 +61,7 @@ def _base(gdf: gpd.GeoDataFrame | None) -> gpd.GeoDataFrame:
     if not isinstance(g, gpd.GeoDataFrame):
         raise TypeError(f"gdf must be a GeoDataFrame, got {type(g).__name__}")
     if g.crs is None:
-        raise ValueError("the GeoDataFrame has no CRS; set one (e.g. EPSG:4326)")
+        raise SpatialCCDError("the GeoDataFrame has no CRS; set one (e.g. EPSG:4326)")
     return g.to_crs(ALBERS_CHINA) if g.crs.is_geographic else g
 
 
@@ -79,7 +80,7 @@ def _align(values: pd.Series, base: gpd.GeoDataFrame) -> pd.Series:
             ids = pd.Index(base.index[base.index.astype(str).get_indexer(as_text)])
     extra = ids.difference(base.index).tolist()
     if extra:
-        raise ValueError(f"units not on the map: {extra[:20]}")
+        raise SpatialCCDError(f"units not on the map: {extra[:20]}")
     return pd.Series(values.to_numpy(), index=ids).reindex(base.index)
 
 
@@ -88,10 +89,10 @@ def _overlay_layer(overlay: Overlay, base: gpd.GeoDataFrame) -> gpd.GeoDataFrame
         return None
     if isinstance(overlay, str):
         if overlay != "provinces":
-            raise ValueError(f"overlay must be 'provinces', a GeoDataFrame or None, got {overlay!r}")
+            raise SpatialCCDError(f"overlay must be 'provinces', a GeoDataFrame or None, got {overlay!r}")
         overlay = provinces()
     if not isinstance(overlay, gpd.GeoDataFrame) or overlay.crs is None:
-        raise ValueError("overlay must be a GeoDataFrame with a CRS (or 'provinces')")
+        raise SpatialCCDError("overlay must be a GeoDataFrame with a CRS (or 'provinces')")
     return overlay.to_crs(base.crs)
 
 
@@ -161,7 +162,7 @@ def _decorate(ax: Axes, *, lang: str, title: str | None, north_arrow: bool, scal
 
 def _check_scale_bar(base: gpd.GeoDataFrame, scale_bar: bool) -> None:
     if scale_bar and base.crs.axis_info[0].unit_name not in ("metre", "meter"):
-        raise ValueError("scale_bar needs a projected CRS in metres")
+        raise SpatialCCDError("scale_bar needs a projected CRS in metres")
 
 
 def _caption(fig: Figure) -> None:
@@ -171,7 +172,7 @@ def _caption(fig: Figure) -> None:
 
 def _grid(n: int, ncols: int, panel_size: tuple[float, float]) -> tuple[Figure, list[Axes]]:
     if n == 0:
-        raise ValueError("no years to draw")
+        raise SpatialCCDError("no years to draw")
     ncols = max(1, min(ncols, n))
     nrows = math.ceil(n / ncols)
     fig, axes = plt.subplots(nrows, ncols, figsize=(panel_size[0] * ncols, panel_size[1] * nrows + 0.6),
@@ -195,7 +196,7 @@ def classify(values: np.ndarray | pd.Series, *, scheme: str = "quantiles", k: in
     y = np.asarray(values, dtype=float)
     y = y[np.isfinite(y)]
     if y.size == 0:
-        raise ValueError("no finite values to classify")
+        raise SpatialCCDError("no finite values to classify")
     if scheme == "quantiles":
         upper = mapclassify.Quantiles(y, k=k).bins
     elif scheme == "natural_breaks":
@@ -204,17 +205,17 @@ def classify(values: np.ndarray | pd.Series, *, scheme: str = "quantiles", k: in
             upper = mapclassify.FisherJenks(y, k=min(k, np.unique(y).size)).bins
     elif scheme == "user":
         if bins is None or len(bins) == 0:
-            raise ValueError("scheme='user' needs bins (class upper bounds)")
+            raise SpatialCCDError("scheme='user' needs bins (class upper bounds)")
         upper = np.asarray(bins, dtype=float)
         if np.any(np.diff(upper) <= 0):
-            raise ValueError(f"bins must be strictly increasing, got {list(bins)}")
+            raise SpatialCCDError(f"bins must be strictly increasing, got {list(bins)}")
         if y.max() > upper[-1]:
-            raise ValueError(f"values up to {y.max():g} exceed the last bin {upper[-1]:g}")
+            raise SpatialCCDError(f"values up to {y.max():g} exceed the last bin {upper[-1]:g}")
     else:
-        raise ValueError(f"scheme must be 'quantiles', 'natural_breaks' or 'user', got {scheme!r}")
+        raise SpatialCCDError(f"scheme must be 'quantiles', 'natural_breaks' or 'user', got {scheme!r}")
     if labels is not None:
         if len(labels) != len(upper):
-            raise ValueError(f"{len(labels)} labels for {len(upper)} classes")
+            raise SpatialCCDError(f"{len(labels)} labels for {len(upper)} classes")
         return upper, list(labels)
     lower = np.concatenate([[min(y.min(), upper[0])], upper[:-1]])
     return upper, [f"{lo:.3g} – {hi:.3g}" for lo, hi in zip(lower, upper)]
@@ -258,7 +259,7 @@ def choropleth(gdf: gpd.GeoDataFrame, column: str, *, scheme: str = "quantiles",
     :data:`~spatialccd.geo.MAP_DISCLAIMER` under the figure.
     """
     if column not in gdf.columns:
-        raise ValueError(f"column {column!r} not found; columns are {list(gdf.columns)}")
+        raise SpatialCCDError(f"column {column!r} not found; columns are {list(gdf.columns)}")
     lang = resolve_lang(lang)
     base = _base(gdf)
     _check_scale_bar(base, scale_bar)
@@ -303,7 +304,7 @@ def choropleth_by_year(data: pd.DataFrame, column: str, *, gdf: gpd.GeoDataFrame
     years = list(panel.times if years is None else years)
     unknown = [y for y in years if y not in panel.times]
     if unknown:
-        raise ValueError(f"years not in the data: {unknown}")
+        raise SpatialCCDError(f"years not in the data: {unknown}")
     X = pd.DataFrame(panel.matrix(column), index=panel.units, columns=panel.times)[years]
     upper, labs = classify(X.to_numpy().ravel(), scheme=scheme, k=k, bins=bins, labels=labels)
     colours = _class_colours(len(upper), cmap)
@@ -345,7 +346,7 @@ def _clusters_of(result: pd.DataFrame | pd.Series) -> pd.Series:
     s = result["cluster"] if isinstance(result, pd.DataFrame) else result
     bad = sorted(set(s.dropna().astype(str)) - set(CLUSTERS))
     if bad:
-        raise ValueError(f"unknown cluster label(s) {bad}; expected {list(CLUSTERS)}")
+        raise SpatialCCDError(f"unknown cluster label(s) {bad}; expected {list(CLUSTERS)}")
     return s
 
 
@@ -389,7 +390,7 @@ def lisa_maps_by_year(result: pd.DataFrame, *, years: Sequence | None = None,
     Seed 002 draws 2012, 2017 and 2023: ``years=[2012, 2017, 2023]``.  ``gdf``,
     ``national_extras`` and ``overlay`` as in :func:`lisa_map`."""
     if not isinstance(result.index, pd.MultiIndex) or result.index.nlevels != 2:
-        raise ValueError("result must be indexed by (year, unit), as returned by lisa_by_year")
+        raise SpatialCCDError("result must be indexed by (year, unit), as returned by lisa_by_year")
     lang = resolve_lang(lang)
     base = _base(gdf)
     _check_scale_bar(base, scale_bar)
@@ -399,7 +400,7 @@ def lisa_maps_by_year(result: pd.DataFrame, *, years: Sequence | None = None,
     years = available if years is None else list(years)
     unknown = [y for y in years if y not in available]
     if unknown:
-        raise ValueError(f"years not in the result: {unknown}")
+        raise SpatialCCDError(f"years not in the result: {unknown}")
     with text_style(lang):
         fig, axes = _grid(len(years), ncols, panel_size)
         no_data = False

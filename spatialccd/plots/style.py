@@ -18,7 +18,7 @@ import matplotlib as mpl
 from matplotlib import font_manager
 from matplotlib.figure import Figure
 
-from ..exceptions import FontWarning
+from ..exceptions import FontWarning, SpatialCCDError
 
 __all__ = ["LISA_COLOURS", "LISA_HATCH", "LISA_LABELS", "CJK_FONTS", "find_cjk_font", "resolve_lang",
            "text_style", "label", "save_figure"]
@@ -92,7 +92,7 @@ def resolve_lang(lang: str | None) -> str:
     if lang in (None, "auto"):
         return "zh" if find_cjk_font() else "en"
     if lang not in ("zh", "en"):
-        raise ValueError(f"lang must be 'zh', 'en', 'auto' or None, got {lang!r}")
+        raise SpatialCCDError(f"lang must be 'zh', 'en', 'auto' or None, got {lang!r}")
     if lang == "zh" and find_cjk_font() is None:
         warnings.warn("lang='zh' but no CJK font is installed; Chinese labels will not render "
                       f"(install one of {CJK_FONTS[:3]} …)", FontWarning, stacklevel=3)
@@ -129,7 +129,7 @@ def save_figure(fig: Figure, path: str | Path, *, formats: Iterable[str] | None 
     fmts = [path.suffix.lstrip(".").lower()] if formats is None else [f.lower().lstrip(".") for f in formats]
     bad = [f for f in fmts if f not in ("png", "svg", "pdf")]
     if bad or not fmts:
-        raise ValueError(f"formats must be png, svg or pdf; got {bad or 'no suffix'} for {path}")
+        raise SpatialCCDError(f"formats must be png, svg or pdf; got {bad or 'no suffix'} for {path}")
     path.parent.mkdir(parents=True, exist_ok=True)
     out = []
     for fmt in fmts:
