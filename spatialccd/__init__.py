@@ -11,7 +11,8 @@ from __future__ import annotations
 from ._version import __version__
 from . import exceptions
 from . import weights
-from .geo import MAP_DISCLAIMER, provinces, province_code, province_table
+from . import geo
+from .geo import MAP_DISCLAIMER, cities, city_code, city_codes, city_table, provinces, province_code, province_table
 from .panel import PanelData
 from . import evaluation
 from .evaluation import (CombinedWeights, CRITICWeights, CVWeights, EntropyWeights, Evaluation, IndexSystem, Indicator,
@@ -29,7 +30,8 @@ from .models import (by_region, hausman, lm_tests, lr_fixed_effects, lr_test, ra
 
 from .hypotheses import InvalidTest, TestStatistic
 
-__all__ = ["__version__", "exceptions", "TestStatistic", "InvalidTest", "weights", "provinces", "province_code", "province_table", "PanelData",
+__all__ = ["__version__", "exceptions", "TestStatistic", "InvalidTest", "geo", "cities", "city_code", "city_codes",
+           "city_table", "weights", "provinces", "province_code", "province_table", "PanelData",
            "MAP_DISCLAIMER"]
 __all__ += ["evaluation", "evaluate", "Evaluation", "IndexSystem", "Indicator", "RangeStandardiser",
             "ZScoreStandardiser", "Weighting", "EntropyWeights", "CRITICWeights", "CVWeights", "UserWeights",

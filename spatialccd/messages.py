@@ -127,6 +127,8 @@ MESSAGES: dict[str, dict[str, str]] = {
                   "zh": "W：{desc}。单元数：{n}；邻居数：最少 {min}，平均 {mean}，最多 {max}。"},
     "w_contiguity": {"en": "queen contiguity (Hainan linked to Guangdong), row-standardised",
                      "zh": "Queen 邻接（海南与广东相连），行标准化"},
+    "w_contiguity_units": {"en": "queen contiguity of the study's shapes, row-standardised",
+                           "zh": "研究单元边界的 Queen 邻接，行标准化"},
     "w_knn": {"en": "{k} nearest neighbours, row-standardised", "zh": "{k} 近邻，行标准化"},
     "w_distance": {"en": "inverse distance (power {power}), row-standardised", "zh": "反距离（幂 {power}），行标准化"},
     "t_moran": {"en": "Global Moran's I of {column} by year", "zh": "{column} 逐年全局 Moran's I"},
@@ -345,6 +347,94 @@ MESSAGES: dict[str, dict[str, str]] = {
     "opt_exact": {"en": "exact", "zh": "精确"},
     "opt_splm": {"en": "splm", "zh": "splm"},
     # -- seed analyses: development types, regional and robustness models, panel Moran (issue 16) ------------
+    "s_types": {"en": "Relative development degree and development types", "zh": "相对发展度与发展类型"},
+    "t_types": {"en": "Coupling coordination, relative development degree and development type by unit, {years}",
+                "zh": "各单元耦合协调度、相对发展度与发展类型（{years}）"},
+    "p_types": {"en": "C, T and D of {u1} and {u2} ({source}); grades of D on the {levels} scale; relative development "
+                      "degree S = {u1}/{u2}: S < {lower} means {u1} lags, {lower} ≤ S ≤ {upper} synchronised development, "
+                      "S > {upper} means {u2} lags. The types A11–A53 combine five bands of D (0–0.2, 0.2–0.4, …, upper "
+                      "bound included) with these three classes of S. Mean rows hold the unweighted means of the units' "
+                      "values and are classified by their mean D and S.",
+                "zh": "{u1} 与 {u2} 的耦合度 C、综合协调指数 T 与耦合协调度 D（{source}）；D 的等级采用{levels}划分；"
+                      "相对发展度 S = {u1}/{u2}：S < {lower} 为 {u1} 滞后，{lower} ≤ S ≤ {upper} 为同步发展，"
+                      "S > {upper} 为 {u2} 滞后。发展类型 A11–A53 由 D 的五个区间（0–0.2、0.2–0.4、……，含上界）与"
+                      "上述三类 S 组合而成。均值行为各单元数值的简单平均，并按其均值 D 与 S 分类。"},
+    "types_from_evaluation": {"en": "subsystem scores of the comprehensive evaluation", "zh": "综合评价的子系统得分"},
+    "types_from_data": {"en": "scores taken as given from the data columns {columns}", "zh": "得分直接取自数据列 {columns}"},
+    "col_c": {"en": "C (coupling)", "zh": "C（耦合度）"},
+    "col_t": {"en": "T (coordination index)", "zh": "T（综合协调指数）"},
+    "col_d": {"en": "D (coupling coordination)", "zh": "D（耦合协调度）"},
+    "col_s": {"en": "S (relative development)", "zh": "S（相对发展度）"},
+    "col_s_class": {"en": "S class", "zh": "相对发展类型"},
+    "col_type": {"en": "type", "zh": "发展类型"},
+    "col_type_label": {"en": "type of development", "zh": "类型说明"},
+    "sheet_types": {"en": "development_types", "zh": "发展类型"},
+    "s_panel_moran": {"en": "Panel Moran's I", "zh": "面板 Moran's I"},
+    "t_panel_moran": {"en": "Moran's I of the pooled panel (W = I_T ⊗ W): {column}",
+                      "zh": "混合面板 Moran's I（W = I_T ⊗ W）：{column}"},
+    "pm_pooled": {"en": "{column} (pooled panel)", "zh": "{column}（混合面板）"},
+    "pm_residuals": {"en": "residuals of the non-spatial model ({effects})", "zh": "非空间模型残差（{effects}）"},
+    "col_moran_i": {"en": "Moran's I", "zh": "Moran's I"},
+    "col_expected_i": {"en": "E[I]", "zh": "E[I]"},
+    "col_z": {"en": "z", "zh": "z 值"},
+    "p_panel_moran": {"en": "Moran's I of the stacked N·T = {n} × {t} observations with the block-diagonal weights "
+                            "I_T ⊗ W: first of {column} itself (deviations from its pooled mean), then of the residuals of "
+                            "the non-spatial regression {formula} with {effects}; expectation and variance are the "
+                            "moments of a regression residual under normality. A significant residual Moran's I means "
+                            "the non-spatial model leaves spatial dependence; the LM tests below say of which kind.",
+                      "zh": "对堆叠的 N·T = {n} × {t} 个观测值，以分块对角权重 I_T ⊗ W 计算 Moran's I：先计算 {column} "
+                            "本身（对混合均值的离差），再计算{effects}下非空间回归 {formula} 的残差；期望与方差采用正态假设下"
+                            "回归残差的矩。残差 Moran's I 显著表明非空间模型遗留了空间依赖，下面的 LM 检验判断其类型。"},
+    "sheet_panel_moran": {"en": "panel_moran", "zh": "面板莫兰指数"},
+    "n_panel_moran_w": {"en": "W: {desc}.", "zh": "W：{desc}。"},
+    "bias_none": {"en": "none", "zh": "无"},
+    "s_sdm_regional": {"en": "Regional heterogeneity: sub-sample SDMs", "zh": "区域异质性：分样本 SDM"},
+    "t_sdm_regional": {"en": "SDM by {group}: {formula}", "zh": "按{group}分样本的 SDM：{formula}"},
+    "reg_all": {"en": "Full sample", "zh": "全样本"},
+    "grp_mapping": {"en": "the regions given in the study file", "zh": "研究文件给定的分区"},
+    "row_n_units": {"en": "N (units)", "zh": "N（单元数）"},
+    "row_t_years": {"en": "T (years)", "zh": "T（年数）"},
+    "p_sdm_regional": {"en": "The study's SDM fitted separately for each region, W restricted to the region's units and "
+                             "re-standardised (links to units outside the region are dropped); effects by simulation "
+                             "({n_draws} draws, seed {seed}). With few units in a region ρ rests on few cross-sectional "
+                             "units: read the regional estimates with care.",
+                       "zh": "将本研究的 SDM 按区域分别估计，W 限制为区域内单元并重新行标准化（删除与区域外单元的连接）；"
+                             "效应分解采用模拟法（{n_draws} 次抽样，种子 {seed}）。区域内单元较少时，ρ 仅由少数截面单元识别，"
+                             "分区域估计结果需谨慎解读。"},
+    "n_regional_islands": {"en": "{region}: no neighbour inside the region for {units}.",
+                           "zh": "{region}：区域内无邻居的单元为 {units}。"},
+    "n_regional_parts": {"en": "{region}: W splits into {k} unconnected parts.", "zh": "{region}：W 分为 {k} 个互不相连的部分。"},
+    "sheet_sdm_regional": {"en": "sdm_regional", "zh": "分样本SDM"},
+    "s_sdm_robustness": {"en": "Robustness across spatial weights", "zh": "稳健性检验：替换空间权重矩阵"},
+    "t_sdm_robustness": {"en": "SDM under alternative spatial weights: {formula}", "zh": "不同空间权重矩阵下的 SDM：{formula}"},
+    "rw_contiguity": {"en": "Contiguity", "zh": "邻接矩阵"},
+    "rw_knn": {"en": "{k} nearest neighbours", "zh": "{k} 近邻矩阵"},
+    "rw_distance": {"en": "Inverse distance", "zh": "反距离矩阵"},
+    "rw_distance_band": {"en": "Inverse distance ≤ {threshold} km", "zh": "反距离矩阵（≤ {threshold} 千米）"},
+    "rw_economic": {"en": "Economic distance ({column})", "zh": "经济距离矩阵（{column}）"},
+    "rw_nested": {"en": "Nested, φ = {phi}", "zh": "经济地理嵌套矩阵（φ = {phi}）"},
+    "rw_file": {"en": "Matrix {name}", "zh": "矩阵 {name}"},
+    "rw_by_column": {"en": "the W of each column", "zh": "各列对应的 W"},
+    "row_neighbours": {"en": "Neighbours per unit (mean)", "zh": "平均邻居数"},
+    "p_sdm_robustness": {"en": "The study's SDM re-estimated under each spatial weights matrix (all row-standardised): "
+                               "{list}. Shown are ρ and the direct, indirect and total effects (simulation, {n_draws} "
+                               "draws); stable signs and magnitudes across W support the main results.",
+                         "zh": "在各空间权重矩阵（均行标准化）下重新估计本研究的 SDM：{list}。表中给出 ρ 及直接、间接与总效应"
+                               "（模拟法，{n_draws} 次抽样）；各 W 下符号与大小稳定则支持主要结论。"},
+    "p_rw_economic": {"en": "Economic distance: w_ij = 1/|x̄_i − x̄_j| with x̄ the period mean of {column}.",
+                      "zh": "经济距离矩阵：w_ij = 1/|x̄_i − x̄_j|，x̄ 为 {column} 的期间均值。"},
+    "p_rw_nested": {"en": "Nested weights: W = φ·W_geo + (1 − φ)·W_econ with φ = {phi} and W_geo = {geo}.",
+                    "zh": "经济地理嵌套矩阵：W = φ·W地理 + (1 − φ)·W经济，φ = {phi}，W地理 为{geo}。"},
+    "n_rw_main": {"en": "{w} is the W of the main model.", "zh": "{w}即主模型所用的 W。"},
+    "n_rw_islands": {"en": "{w}: {units} have no neighbour within the distance band and were linked to their nearest "
+                           "unit (island policy; the run log names the links).",
+                     "zh": "{w}：{units} 在距离阈值内无邻居，已与最近的单元相连（孤岛处理规则，运行日志列出所加连接）。"},
+    "sheet_sdm_robustness": {"en": "sdm_robustness", "zh": "稳健性检验"},
+    "log_regions": {"en": "regional SDMs: units per region: {regions}", "zh": "分区域 SDM：各区域单元数：{regions}"},
+    "log_robust_w": {"en": "robustness: W {w}: {n} units, {linked} with neighbours",
+                     "zh": "稳健性检验：W {w}：{n} 个单元，其中 {linked} 个有邻居"},
+    "log_w_file_subset": {"en": "robustness: {file}: units not in the data dropped from W: {units}",
+                          "zh": "稳健性检验：{file}：已从 W 中删除数据中没有的单元：{units}"},
     # -- seed analyses: DEA, mismatch, trends, Theil, convergence (issue 16) ----------------------------------
     # -- toolbox: Markov, hot spots, detector, GWR, centrography, TOPSIS (issue 20) ---------------------------
     # -- model family: dynamic, SAC/GNS, Bayesian comparison (issue 19) ---------------------------------------

@@ -7,12 +7,12 @@ analysis: its table and step in a domain module, its key in :data:`RUN_ORDER` an
 """
 from __future__ import annotations
 
-from . import steps
+from . import steps, steps_structure
 from .schema import CORE
 
 __all__ = ["SCHEMA", "STEPS", "ORDER", "RUN_ORDER"]
 
-_DOMAINS = (steps,)
+_DOMAINS = (steps, steps_structure)
 
 SCHEMA = {**CORE}
 STEPS: dict = {}
@@ -21,11 +21,11 @@ for _domain in _DOMAINS:
     STEPS.update(_domain.STEPS)
 
 #: Order of the report's sections.
-ORDER = ("data", "evaluation", "coordination", "obstacle", "weights", "moran", "lisa", "dagum", "kde", "tests",
-         "sdm")
+ORDER = ("data", "evaluation", "coordination", "types", "obstacle", "weights", "moran", "lisa", "dagum", "kde",
+         "panel_moran", "tests", "sdm", "sdm_regional", "sdm_robustness")
 #: Order in which the steps run: LISA before Moran, so that the Moran scatter reuses the LISA inference.
-RUN_ORDER = ("data", "evaluation", "coordination", "obstacle", "weights", "lisa", "moran", "dagum", "kde", "tests",
-             "sdm")
+RUN_ORDER = ("data", "evaluation", "coordination", "types", "obstacle", "weights", "sdm_regional", "sdm_robustness",
+             "lisa", "moran", "dagum", "kde", "panel_moran", "tests", "sdm")
 
 if set(ORDER) != set(STEPS) or set(RUN_ORDER) != set(STEPS):
     raise RuntimeError(f"study registry out of step: {sorted(set(STEPS) ^ set(ORDER))}")

@@ -225,6 +225,8 @@ def _check_cross(spec: dict, source: str) -> None:
     for section in ("tests", "sdm"):
         if section in spec:
             _check_formula(spec[section]["formula"], source, section)
+    from .steps_structure import check_spec as _check_structure   # [types], by_region, robustness_weights
+    _check_structure(spec, source)
 
 
 def _check_coordination(c: dict, source: str) -> None:
@@ -309,10 +311,22 @@ class Study:
         return self.spec["report"]["lang"]
 
     def input_files(self) -> list[Path]:
-        """The data files the study reads (resolved; empty for the demo)."""
+        """The data files the study reads (resolved; empty for the demo; the geometry file too)."""
         data = self.spec["data"]
         names = [data["path"]] if data["path"] else list(data["paths"] or [])
+        if self.geometry_file() is not None:
+            names.append(data["geometry"])
         return [(self.base_dir / n).resolve() for n in names]
+
+    def data_files(self) -> list[Path]:
+        """The data files (without the geometry file)."""
+        files = self.input_files()
+        return files[:-1] if self.geometry_file() is not None else files
+
+    def geometry_file(self) -> str | None:
+        """``[data] geometry`` when it names a file (not the built-in ``"provinces"`` / ``"cities"``)."""
+        g = self.spec["data"].get("geometry")
+        return None if g in (None, "provinces", "cities") else g
 
     def settings_toml(self, *, paths: str = "absolute") -> str:
         """The settings as run, defaults filled in, as TOML (itself a valid study file).
@@ -325,7 +339,9 @@ class Study:
                  f"title = {_toml_value(self.spec['title'])}"]
         data = dict(self.spec["data"])
         if paths == "absolute":
-            files = [str(p) for p in self.input_files()]
+            files = [str(p) for p in self.data_files()]
+            if self.geometry_file() is not None:
+                data["geometry"] = str(self.input_files()[-1])
             data["path"], data["paths"] = (files[0], None) if data["path"] else (None, files or None)
         lines += ["", "[data]"] + [f"{_toml_key(k)} = {_toml_value(v)}" for k, v in data.items() if v is not None]
         if "indicators" in self.spec:

@@ -67,6 +67,7 @@ class ObstacleStep:
 class WeightsStep:
     description: str
     cardinalities: pd.Series = field(repr=False)
+    geometry: object = field(default=None, repr=False)   # the units' GeoDataFrame (None: built-in provinces)
 
 
 @dataclass(frozen=True)
@@ -96,7 +97,7 @@ def _read_inputs(ctx) -> pd.DataFrame:
 
     d = ctx.spec["data"]
     unit, time = d["unit"], d["time"]
-    files = ctx.study.input_files()
+    files = ctx.study.data_files()
     for p in files:
         if not p.is_file():
             raise StudyError(f"{ctx.source}: [data] file not found: {p}", table="data", key="path")
@@ -171,7 +172,7 @@ def compute_data(ctx) -> DataStep:
         frame, origin = load_demo(), message("origin_demo", ctx.study.lang)
     else:
         frame = _read_inputs(ctx)
-        origin = ", ".join(p.name for p in ctx.study.input_files())
+        origin = ", ".join(p.name for p in ctx.study.data_files())
     prepared = _prepare(ctx, frame)
     ctx.panel = PanelData(prepared.frame, unit=d["unit"], time=d["time"], units=d["units"])
     p = ctx.panel
@@ -252,20 +253,61 @@ def _provinces(ctx) -> bool:
     return bool(ctx.panel.is_province)
 
 
+def study_geometry(ctx):
+    """The study's units as a GeoDataFrame indexed like the panel, or None for province units (built-in).
+
+    ``[data] geometry``: ``"cities"`` (prefecture-level cities, :func:`spatialccd.geo.cities`, restricted
+    to ``geometry_provinces``), ``"provinces"``, or a vector file (GeoJSON, GeoPackage, shapefile) whose
+    column ``geometry_id`` (default: its index) holds the unit labels of the data.
+    """
+    d = ctx.spec["data"]
+    g = d["geometry"]
+    if g is None or g == "provinces":
+        return None
+    if g == "cities":
+        from ..geo import cities
+
+        gdf = cities(province=d["geometry_provinces"]) if d["geometry_provinces"] else cities()
+    else:
+        import geopandas as gpd
+
+        path = ctx.study.input_files()[-1]
+        try:
+            gdf = gpd.read_file(path)
+        except Exception as exc:   # fiona/pyogrio raise many types for unreadable files
+            raise StudyError(f"{ctx.source}: [data] geometry: cannot read {path}: {exc}", table="data",
+                             key="geometry") from None
+        if d["geometry_id"]:
+            if d["geometry_id"] not in gdf.columns:
+                raise StudyError(f"{ctx.source}: [data] geometry_id = {d['geometry_id']!r} is not a column of "
+                                 f"{path.name}; columns are {list(gdf.columns)}", table="data", key="geometry_id")
+            gdf = gdf.set_index(d["geometry_id"])
+    labels = {str(u): u for u in ctx.panel.units}
+    gdf = gdf[gdf.index.astype(str).isin(labels)]
+    gdf.index = [labels[str(i)] for i in gdf.index]
+    missing = [u for u in ctx.panel.units if u not in set(gdf.index)]
+    if missing:
+        raise StudyError(f"{ctx.source}: [data] geometry has no shape for units {missing[:20]} of the data",
+                         table="data", key="geometry")
+    return gdf.loc[list(ctx.panel.units)]
+
+
 def compute_weights(ctx) -> WeightsStep:
     from .. import weights as W
     from ..messages import message
 
-    if not _provinces(ctx):
-        raise StudyError(f"{ctx.source}: [weights] the built-in weights need province units in "
-                         f"{ctx.panel.unit!r}", table="weights", key="kind")
+    gdf = study_geometry(ctx)
+    if gdf is None and not _provinces(ctx):
+        raise StudyError(f"{ctx.source}: [weights] the units in {ctx.panel.unit!r} are not provinces: give their "
+                         "shapes with [data] geometry = \"cities\" or a GeoJSON file", table="data", key="geometry")
     w, lang = ctx.spec["weights"], ctx.study.lang
     if w["kind"] == "contiguity":
-        graph, desc = W.contiguity(), message("w_contiguity", lang)
+        graph = W.contiguity(gdf, rook=w["rook"], islands=w["islands"])
+        desc = message("w_contiguity" if gdf is None else "w_contiguity_units", lang)
     elif w["kind"] == "knn":
-        graph, desc = W.knn(k=w["k"]), message("w_knn", lang, k=w["k"])
+        graph, desc = W.knn(gdf, k=w["k"]), message("w_knn", lang, k=w["k"])
     else:
-        graph = W.distance(power=w["power"], threshold=w["threshold"])
+        graph = W.distance(gdf, power=w["power"], threshold=w["threshold"], islands=w["islands"])
         desc = message("w_distance", lang, power=w["power"])
     units = list(ctx.panel.units)
     missing = [u for u in units if u not in set(graph.unique_ids)]
@@ -279,7 +321,7 @@ def compute_weights(ctx) -> WeightsStep:
         ctx.log.say("log_subset", n=len(units), of=len(graph.unique_ids), isolated=isolated or "—")
     card = pd.Series(ctx.graph.cardinalities).reindex(units)
     ctx.log.say("log_weights", desc=desc, n=len(units), linked=int((card > 0).sum()))
-    return WeightsStep(description=desc, cardinalities=card)
+    return WeightsStep(description=desc, cardinalities=card, geometry=gdf)
 
 
 def compute_moran(ctx) -> MoranStep:
@@ -400,19 +442,31 @@ def present_evaluation(r, run, opts):
     return S.evaluation_section(r, standardise=e["standardise"], weighting=e["weighting"], opts=opts)
 
 
+def _map_layers(run) -> dict | None:
+    """Keyword arguments of the map functions for the study's units; None when there is nothing to draw on."""
+    weights = run.results.get("weights")
+    gdf = weights.geometry if weights is not None else None
+    if gdf is None:
+        return {} if run.panel.is_province else None
+    overlay = "provinces" if run.study.spec["data"]["geometry"] == "cities" else None
+    return {"gdf": gdf, "overlay": overlay}
+
+
 def present_coordination(r: CoordinationStep, run, opts):
     from ..coordination import grade_scheme
 
     c = run.study.spec["coordination"]
     maps = None
-    if run.panel.is_province:
+    layers = _map_layers(run)
+    if layers is not None:
         from ..plots.maps import choropleth_by_year
 
         scheme = grade_scheme(c["scheme"])
         labels = scheme.labels_zh if opts.lang == "zh" and scheme.labels_zh else scheme.labels
         fig = choropleth_by_year(run.panel, "level", unit=opts.unit, time=opts.time, years=list(r.map_years),
                                  scheme="user", bins=list(range(1, len(labels) + 1)), labels=list(labels),
-                                 cmap="RdYlGn", legend_title=S.message("s_coordination", opts.lang), lang=opts.lang)
+                                 cmap="RdYlGn", legend_title=S.message("s_coordination", opts.lang), lang=opts.lang,
+                                 **layers)
         maps = S.Figure.from_matplotlib(fig, name="ccd_maps", title=S.message(
             "f_ccd_maps", opts.lang, years=", ".join(map(str, r.map_years))))
     return S.coordination_section(r.table, r.national, r.means, scheme=grade_scheme(c["scheme"]), method=c["method"],
@@ -449,10 +503,12 @@ def present_lisa(r: pd.DataFrame, run, opts):
     years = s["years"] or list(run.panel.times)
     shown = r[r.index.get_level_values(0).isin(years)]
     maps = None
-    if run.panel.is_province:
+    layers = _map_layers(run)
+    if layers is not None:
         from ..plots.maps import lisa_maps_by_year
 
-        maps = S.Figure.from_matplotlib(lisa_maps_by_year(shown, years=years, lang=opts.lang), name="lisa_maps",
+        maps = S.Figure.from_matplotlib(lisa_maps_by_year(shown, years=years, lang=opts.lang, **layers),
+                                        name="lisa_maps",
                                         title=S.message("f_lisa_maps", opts.lang, column=s["column"],
                                                         years=", ".join(map(str, years))))
     return S.lisa_section(shown, column=s["column"], permutations=s["permutations"], seed=s["seed"],
