@@ -63,3 +63,10 @@ def test_study_errors_name_the_data_key(tmp_path):
         with pytest.warns(sc.exceptions.NonProvinceRowWarning):
             Study.from_string(no_fill, base_dir=EXAMPLE, source="study.toml").run(tmp_path / "o", quiet=True)
     assert "2018" in str(info.value)
+
+
+def test_settings_as_run_are_a_valid_study(portal_run):
+    result, _ = portal_run
+    again = Study.from_string((result.output / "settings.toml").read_text(encoding="utf-8"), source="settings")
+    assert again.spec["data"]["derive"] == Study.from_toml(EXAMPLE / "study.toml").spec["data"]["derive"]
+    assert again.spec["data"]["missing"]["pop"] == "interpolate"

@@ -23,7 +23,7 @@ from .._compat import deprecated
 from .._format import stars
 from ..exceptions import DataError, IslandWarning, SmallRegionWarning, SpatialCCDError
 from ..geo import REGION3, REGION4, province_table
-from ..panel import PanelData, normalise_units
+from ..panel import PanelData, as_panel, normalise_units
 from ..summary import Summary, SummaryMixin
 from ..weights import subset, to_sparse
 from .effects import Impacts
@@ -150,8 +150,8 @@ def by_region(model_fn: Callable[..., SpatialPanelResults], data, formula: str, 
     if regions is not None:
         deprecated("by_region(regions=...) is deprecated: use group=", stacklevel=3)
         group = regions
-    panel = PanelData(data, unit=unit, time=time)
-    region = region_of_units(panel, data, group)
+    panel = as_panel(data, unit=unit, time=time)
+    region = region_of_units(panel, panel.frame_.reset_index(), group)
     frame = panel.frame_.reset_index()
     full = model_fn(panel, formula, w, unit=unit, time=time, **model_kwargs)
     k = len(full.params) + 1

@@ -280,7 +280,7 @@ def _effect_label(parameter: str, opts: ReportOptions) -> str:
 
 def _spec_note(res, w_description: str, opts: ReportOptions) -> str:
     return opts.m("model_spec", kind=res.kind.upper(), effects=opts.m(f"fe_{res.effects}"),
-                  bias=str(res.bias_correction or "none"), convention=label("opt_", res.lag_convention, opts.lang),
+                  bias=res.bias_correction or opts.m("bias_none"), convention=label("opt_", res.lag_convention, opts.lang),
                   w=w_description)
 
 
@@ -335,7 +335,7 @@ def sdm_section(res, impacts, *, n_draws: int, seed: int, w_description: str, re
         {title: res}, impacts={title: impacts}, name="sdm", digits=opts.digits,
         title=opts.m("t_sdm", formula=res.formula), lang=opts.lang,
         extra_rows={opts.m("fixed_effects"): [opts.m(f"fe_{res.effects}")], "N": [str(res.N)], "T": [str(res.T)],
-                    opts.m("bias_correction"): [str(res.bias_correction or "none")]})
+                    opts.m("bias_correction"): [res.bias_correction or opts.m("bias_none")]})
     table = table.with_(notes=table.notes + (_spec_note(res, w_description, opts),), sheet=opts.m("sheet_sdm"))
     from ..plots.charts import effects_plot
 

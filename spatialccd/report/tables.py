@@ -310,10 +310,10 @@ def regression_table(models: Mapping[str, object] | Sequence[object], *, name: s
         raise SpatialCCDError(f"impacts given for unknown model(s) {unknown}; models are {titles}")
     spatial = tuple(spatial)
     aux = "bse" if statistic == "se" else "tvalues"
-    for title, m in models.items():
+    for model_title, m in models.items():
         missing = [a for a in ("params", "pvalues", aux) if not hasattr(m, a)]
         if missing:
-            raise TypeError(f"model {title!r} lacks {missing}")
+            raise TypeError(f"model {model_title!r} lacks {missing}")
 
     terms: list[str] = []
     for m in models.values():
@@ -353,8 +353,8 @@ def regression_table(models: Mapping[str, object] | Sequence[object], *, name: s
             regs += [r for r in imp.names if r not in regs]
         for reg in regs:
             est_row, aux_row = [], []
-            for title in titles:
-                imp = impacts.get(title)
+            for column in titles:
+                imp = impacts.get(column)
                 if imp is None or reg not in imp.names:
                     est_row.append("")
                     aux_row.append("")

@@ -120,10 +120,13 @@ def _manifest(folder: Path) -> str:
 
 
 def build_sections(run, opts) -> list:
-    """The report sections of every step that ran, in the report's order."""
+    """The report sections of every step that ran: those of ``[report] order`` first, then in
+    :data:`~spatialccd.study.registry.ORDER`."""
     from .registry import ORDER, STEPS
 
-    return [STEPS[key].present(run.results[key], run, opts) for key in ORDER if key in run.results]
+    first = list(run.study.spec["report"].get("order") or [])   # [report] order, then the usual order
+    keys = first + [k for k in ORDER if k not in first]
+    return [STEPS[key].present(run.results[key], run, opts) for key in keys if key in run.results]
 
 
 def write_outputs(study, run, folder: OutputFolder) -> StudyResult:

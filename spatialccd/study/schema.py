@@ -70,5 +70,6 @@ CORE: dict[str, dict[str, Opt]] = {
             "n_draws": Opt(int, 1000), "seed": SEED,
             "by_region": Opt((str, dict)), "robustness_weights": Opt(list, item=str)},
     "report": {"lang": vocab("lang", "en"), "names": Opt(str, None, ("en", "zh", "code")),
-               "digits": Opt(int, 3), "paths": Opt(str, "relative", ("relative", "absolute"))},
+               "digits": Opt(int, 3), "paths": Opt(str, "relative", ("relative", "absolute")),
+               "order": Opt(list, item=str)},
 }

@@ -208,6 +208,11 @@ def _check_data(data: dict, source: str) -> None:
 def _check_cross(spec: dict, source: str) -> None:
     """Checks that involve several tables (before anything runs)."""
     _check_data(spec["data"], source)
+    order = spec["report"]["order"] or []
+    unknown = [k for k in order if k not in ORDER]
+    if unknown or len(set(order)) != len(order):
+        raise StudyError(f"{source}: [report] order lists unknown or repeated sections {unknown or order}; sections "
+                         f"are {', '.join(ORDER)}", table="report", key="order")
     if "obstacle" in spec and spec["obstacle"]["level"] == "criterion" and \
             any(i.criterion is None for i in spec["indicators"].indicators):
         raise StudyError(f"{source}: [obstacle] level = 'criterion' needs a criterion layer in every subsystem "
@@ -343,7 +348,11 @@ class Study:
             if self.geometry_file() is not None:
                 data["geometry"] = str(self.input_files()[-1])
             data["path"], data["paths"] = (files[0], None) if data["path"] else (None, files or None)
-        lines += ["", "[data]"] + [f"{_toml_key(k)} = {_toml_value(v)}" for k, v in data.items() if v is not None]
+        lines += ["", "[data]"] + [f"{_toml_key(k)} = {_toml_value(v)}" for k, v in data.items()
+                                   if v is not None and not isinstance(v, dict)]
+        for k, v in data.items():   # [data.rename], [data.derive], [data.missing], [data.quality]
+            if isinstance(v, dict):
+                lines += ["", f"[data.{_toml_key(k)}]"] + [f"{_toml_key(a)} = {_toml_value(b)}" for a, b in v.items()]
         if "indicators" in self.spec:
             groups: dict[tuple[str, ...], list[str]] = {}
             for ind in self.spec["indicators"].indicators:

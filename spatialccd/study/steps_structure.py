@@ -221,11 +221,16 @@ def _group(ctx, group, table: str, key: str):
     return _per_unit(ctx, group, table, key).to_dict()
 
 
+def _coordination(spec: dict) -> dict:
+    """The [coordination] settings (grades, thresholds, α, method), or their defaults without the table."""
+    return spec.get("coordination") or {k: o.default for k, o in CORE["coordination"].items()}
+
+
 def compute_types(ctx) -> TypesStep:
     from ..coordination import development_types_table
 
     t = ctx.spec["types"]
-    c = ctx.spec.get("coordination") or {k: o.default for k, o in CORE["coordination"].items()}
+    c = _coordination(ctx.spec)
     if t["scores"] is not None:
         absent = [s for s in t["scores"] if s not in ctx.panel.columns]
         if absent:
@@ -286,12 +291,18 @@ def compute_regional(ctx) -> RegionalStep:
     if single:
         raise StudyError(f"{ctx.source}: [sdm] by_region: region(s) with a single unit cannot be fitted on their "
                          f"own: {single}; merge them with a neighbouring region", table="sdm", key="by_region")
+    if s["robustness_weights"]:   # the robustness step runs next: check its W too before any model is fitted
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")   # the robustness step reports them
+            _robustness_graphs(ctx)
     ctx.log.say("log_regions", regions=", ".join(f"{r} {int((region == r).sum())}" for r in pd.unique(region)))
     try:
         regional = by_region(sdm, ctx.panel.frame_.reset_index(), s["formula"], ctx.graph, group=group,
                              unit=ctx.panel.unit, time=ctx.panel.time, include_all=True,
                              impacts_method="simulation", n_draws=s["n_draws"], seed=s["seed"], **_model_options(ctx))
-    except DataError as exc:
+    except StudyError:
+        raise
+    except SpatialCCDError as exc:   # too few observations, a regressor constant within a region, no convergence
         raise StudyError(f"{ctx.source}: [sdm] by_region: {exc}", table="sdm", key="by_region") from None
     impacts = {r: res.impacts(n_draws=s["n_draws"], seed=s["seed"]) for r, res in regional.results.items()}
     return RegionalStep(regional=regional, impacts=impacts, group=s["by_region"])
@@ -316,9 +327,9 @@ def _matrix_file(ctx, entry: str):
             rows, cols = normalise_units(rows)[0], normalise_units(cols)[0]
         except ValueError as exc:
             raise StudyError(f"{where}: {exc}", table="sdm", key="robustness_weights") from None
-    if rows != cols:
-        raise StudyError(f"{where}: the header of {path.name} must list the same units in the same order as its "
-                         f"first column", table="sdm", key="robustness_weights")
+    if rows != cols or len(set(rows)) != len(rows):
+        raise StudyError(f"{where}: the header of {path.name} must list the same units, each once, in the same order "
+                         f"as its first column", table="sdm", key="robustness_weights")
     units = list(ctx.panel.units)
     missing = [u for u in units if u not in set(rows)]
     if missing:
@@ -381,15 +392,21 @@ def _per_unit_mean(ctx, column: str) -> pd.Series:
         raise StudyError(f"{ctx.source}: [weights] economic: {exc}", table="weights", key="economic") from None
 
 
+def _robustness_graphs(ctx) -> dict:
+    """Every robustness W, built and checked against the data's units."""
+    graphs: dict = {}
+    for entry in ctx.spec["sdm"]["robustness_weights"]:
+        graphs[entry] = _robustness_graph(ctx, entry, graphs)
+    return graphs
+
+
 def compute_robustness(ctx) -> RobustnessStep:
     """Every W is built (and checked against the units) before the first model is fitted."""
     from ..exceptions import IslandWarning
     from ..models import SpatialPanelModel
 
     s, w = ctx.spec["sdm"], ctx.spec["weights"]
-    graphs = {}
-    for entry in s["robustness_weights"]:
-        graphs[entry] = _robustness_graph(ctx, entry, graphs)
+    graphs = _robustness_graphs(ctx)
     islands = {}
     if w["threshold"] is not None and ctx.panel.is_province:   # units the distance band leaves alone
         from .. import weights as W
@@ -408,8 +425,12 @@ def compute_robustness(ctx) -> RobustnessStep:
         if g is ctx.graph:
             results[entry] = ctx.fit("sdm", s["formula"], **opts)
         else:
-            results[entry] = SpatialPanelModel(ctx.panel, s["formula"], g, kind="sdm", unit=ctx.panel.unit,
-                                               time=ctx.panel.time, **opts).fit()
+            try:
+                results[entry] = SpatialPanelModel(ctx.panel, s["formula"], g, kind="sdm", unit=ctx.panel.unit,
+                                                   time=ctx.panel.time, **opts).fit()
+            except SpatialCCDError as exc:
+                raise StudyError(f"{ctx.source}: [sdm] robustness_weights {entry!r}: the SDM under this W failed: "
+                                 f"{exc}", table="sdm", key="robustness_weights") from None
         impacts[entry] = results[entry].impacts(n_draws=s["n_draws"], seed=s["seed"])
     return RobustnessStep(results=results, impacts=impacts, cardinalities=card, islands=islands,
                           main=w["kind"] if w["kind"] in graphs else None)
@@ -419,7 +440,7 @@ def compute_robustness(ctx) -> RobustnessStep:
 def present_types(r: TypesStep, run, opts):
     from ..coordination import grade_scheme
 
-    c = run.study.spec.get("coordination") or {k: o.default for k, o in CORE["coordination"].items()}
+    c = _coordination(run.study.spec)
     return R.types_section(r.table, scores=r.scores, from_data=r.from_data, years=r.years,
                            scheme=grade_scheme(c["scheme"]), thresholds=tuple(c["thresholds"]), opts=opts)
 
