@@ -25,6 +25,7 @@ from .inequality import (DagumResult, RegionalMeans, TheilResult, coefficient_of
 from .convergence import BetaConvergence, SigmaConvergence, beta_convergence, sigma_convergence
 from .dynamics import KDEResult, bandwidth_rule, kernel_density
 from .models import FixedEffects, Impacts, LMTests, SpatialPanelModel, SpatialPanelResults, sar, sdem, sdm, sem, slx
+from .models import (BayesianComparison, DynamicResults, SACResults, bayesian_comparison, dynamic_panel, gns, sac)
 from .models import (by_region, hausman, lm_tests, lr_fixed_effects, lr_test, random_effects,
                      specification_tests, wald_common_factor, wald_theta)
 
@@ -40,6 +41,8 @@ __all__ += ["evaluation", "evaluate", "Evaluation", "IndexSystem", "Indicator", 
             "obstacle_summary"]
 __all__ += ["SpatialPanelModel", "SpatialPanelResults", "Impacts", "FixedEffects", "LMTests", "sar", "sem", "sdm",
             "sdem", "slx"]
+__all__ += ["sac", "gns", "SACResults", "dynamic_panel", "DynamicResults", "bayesian_comparison",
+            "BayesianComparison"]
 __all__ += ["specification_tests", "by_region", "lm_tests", "random_effects", "hausman", "lr_test",
             "lr_fixed_effects", "wald_theta", "wald_common_factor"]
 from .datasets import demo_indicators, demo_truth, load_demo

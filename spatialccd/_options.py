@@ -40,6 +40,12 @@ BayesModel = Literal["ols", "slx", "sar", "sdm", "sem", "sdem"]
 DynamicLags = Literal["ylag", "wylag", "both"]
 DynamicCorrection = Literal["none", "yu-de-jong-lee", "lee-yu"]
 ConvergenceMethod = Literal["ols", "sar", "sdm"]
+# issue 20 (markov, detector, gwr, centrography, evaluation.topsis)
+MarkovClasses = Literal["quantile", "grade"]
+Discretisation = Literal["equal", "quantile", "natural", "geometric", "sd"]
+GWRKernel = Literal["bisquare", "gaussian", "exponential"]
+EllipseScale = Literal["std", "arcgis", "crimestat"]
+GreyStandardise = Literal["mean", "initial", "range"]
 
 #: name → allowed words; the study schema and :func:`check_option` read this.
 VOCABULARIES: dict[str, tuple[str, ...]] = {
@@ -53,6 +59,9 @@ VOCABULARIES: dict[str, tuple[str, ...]] = {
     "fixed_effects": get_args(FixedEffectsPrior), "bayes_model": get_args(BayesModel),
     "dynamic": get_args(DynamicLags), "dynamic_correction": get_args(DynamicCorrection),
     "convergence_method": get_args(ConvergenceMethod),
+    "markov_classes": get_args(MarkovClasses), "discretisation": get_args(Discretisation),
+    "gwr_kernel": get_args(GWRKernel), "ellipse_scale": get_args(EllipseScale),
+    "grey_standardise": get_args(GreyStandardise),
 }
 #: vocabularies whose "none" means "switched off" and is returned as ``None``.
 NONE_MEANS_OFF = frozenset({"bias_correction", "adjust", "dynamic_correction"})

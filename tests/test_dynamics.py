@@ -261,8 +261,10 @@ def test_beta_conditional_recovers_parameters():
 
 
 def test_beta_rejects_unoffered_method_and_bad_input(panel):
-    with pytest.raises(ValueError, match="method must be 'ols'"):
-        beta_convergence(panel, "D", method="sdm")
+    with pytest.raises(ValueError, match="method must be one of 'ols', 'sar', 'sdm'"):
+        beta_convergence(panel, "D", method="gmm")
+    with pytest.raises(ValueError, match="needs the spatial weights w="):
+        beta_convergence(panel, "D", method="sdm")   # spatial β-convergence: tests/test_convergence_spatial.py
     with pytest.raises(ValueError, match="effects must be one of"):
         beta_convergence(panel, "D", effects="unit")
     bad = panel.copy()

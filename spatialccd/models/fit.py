@@ -12,11 +12,14 @@ in closed form.  Bias corrections:
     with time effects the (N−1)-dimensional log|I − ρW*| = log|I − ρW| −
     log(1 − ρ) (needs W·1 = 1).  The target of xsmle's ``leeyu`` and SDPDmod's
     ``LYtrans`` (the latter approximate to ~1e-3 through its grid log-determinant).
+    With time effects it needs ``lag_convention="exact"`` (:data:`LEE_YU_SPLM`).
 ``"elhorst"`` — the correction of the MATLAB Elhorst toolbox (``sar_panel_FE``
     with ``info.bc = 1``, its default): σ²·T/(T−1) with unit effects, σ²·N/(N−1)
     with time effects; with two-way effects (β, ρ, σ²) + (I/NT)⁻¹·[0, 1/(1−ρ),
     1/(2σ²)]/N with I the information matrix at the uncorrected estimates, then
-    σ²·T/(T−1).  The reported log-likelihood (and AIC/BIC) is the maximised,
+    σ²·T/(T−1) (the shift uses the toolbox's information, ρρ term ‖(I_T⊗G)Z*β‖²; the
+    reported covariance uses the exact one of :func:`.likelihood.lag_information`).
+    The reported log-likelihood (and AIC/BIC) is the maximised,
     uncorrected one, as the toolbox reports it.
 ``None`` — the direct approach (n = NT, Jacobian weight T), as splm's default and
     the toolbox with ``info.bc = 0``.
@@ -28,15 +31,23 @@ import warnings
 import numpy as np
 from scipy.optimize import minimize_scalar
 
-from ..exceptions import ConvergenceError
+from ..exceptions import ConvergenceError, NumericalWarning, SpatialCCDError
 from .design import Design
 from .estimate import FitEstimate
+from .logdet import stencil_step
 from .likelihood import (ErrorMoments, LagMoments, Likelihood, error_hessian, error_information, lag_hessian,
                          lag_information)
 
 BIAS_CORRECTIONS = (None, "lee-yu", "elhorst")
 COV_TYPES = ("information", "hessian", "splm")
 LAG_KINDS = ("sar", "sdm")
+#: Why ``bias_correction="lee-yu"`` is refused with ``lag_convention="splm"`` (issue 19).
+LEE_YU_SPLM = ("bias_correction='lee-yu' with {effects!r} effects needs lag_convention='exact'. Lee & Yu (2010) "
+               "transform the model, F'(I_T ⊗ W)y, which for row-standardised W is the exact convention; "
+               "lagging the demeaned data instead ((I_T ⊗ W)Qy, splm) leaves a part of the residual outside the "
+               "transformed space, so Lee–Yu's sample size and Jacobian on splm's residuals is a hybrid that is "
+               "the likelihood of no model and that no reference tool produces (with unit effects only the two "
+               "conventions coincide and the combination is accepted)")
 ERROR_KINDS = ("sem", "sdem")
 
 
@@ -53,50 +64,116 @@ def sample_sizes(effects: str, N: int, T: int, bias_correction) -> tuple[float, 
 
 def check_options(effects: str, bias_correction, cov_type: str, design: Design) -> None:
     if bias_correction not in BIAS_CORRECTIONS:
-        raise ValueError(f"bias_correction must be one of {list(BIAS_CORRECTIONS)}, got {bias_correction!r}")
+        raise SpatialCCDError(f"bias_correction must be one of {list(BIAS_CORRECTIONS)}, got {bias_correction!r}")
     if cov_type not in COV_TYPES:
-        raise ValueError(f"cov_type must be one of {list(COV_TYPES)}, got {cov_type!r}")
+        raise SpatialCCDError(f"cov_type must be one of {list(COV_TYPES)}, got {cov_type!r}")
     if bias_correction is not None and effects == "none":
-        raise ValueError(f"bias_correction={bias_correction!r} applies to fixed-effects models; effects='none'")
+        raise SpatialCCDError(f"bias_correction={bias_correction!r} applies to fixed-effects models; effects='none'")
+    if bias_correction == "lee-yu" and design.lag_convention == "splm" and effects in ("time", "twoways"):
+        raise SpatialCCDError(LEE_YU_SPLM.format(effects=effects))
     if bias_correction == "lee-yu" and effects in ("time", "twoways") and not design.row_stochastic:
-        raise ValueError("bias_correction='lee-yu' with time effects needs a row-standardised W "
+        raise SpatialCCDError("bias_correction='lee-yu' with time effects needs a row-standardised W "
                          "(every row summing to 1): W has islands or is not row-standardised")
     if design.T < 2 and effects in ("individual", "twoways"):
-        raise ValueError("unit fixed effects need at least 2 periods")
+        raise SpatialCCDError("unit fixed effects need at least 2 periods")
 
 
-def maximise(objective, bounds: tuple[float, float], *, name: str) -> float:
-    """Maximise a scalar concentrated log-likelihood on an open interval.
+def maximise(objective, bounds: tuple[float, float], *, name: str, locate=None, widen=None) -> float:
+    """Maximise a scalar concentrated log-likelihood on an open interval, to about 1e-10.
 
-    A coarse grid locates the best bracket (guarding against local maxima), then
-    bounded Brent refines it to 1e-10.  Raises when the maximum sits at the bound
-    or the search fails.
+    1. Locate: an 81-point grid of ``locate`` (a cheap approximation of
+       ``objective``; default ``objective`` itself) picks the best cell, guarding
+       against local maxima.
+    2. Newton from there on the *exact* ``objective``: r <- r - l'(r)/l''(r) with
+       l', l'' central 5-point differences (step h = min(1e-3, d/256), d the
+       distance to the nearest bound: :func:`~spatialccd.models.logdet.stencil_step`),
+       kept inside the neighbouring cells, until a step is below 1e-7.  Rounding
+       in l (about 1e-12*|l|) moves the score by only ~1e-12*|l|/h, so the root is
+       found to about 1e-10; a value-only search cannot resolve the maximiser
+       better than sqrt(rounding/|l''|), about 1e-8.
+    3. Should Newton leave those cells or meet l'' >= 0 (the approximation
+       misplaced the maximum, or l is not concave there): bounded Brent (Brent
+       1973, ch. 5) on the exact objective in the cells, shifted while the maximum
+       sits at an inner edge, to 1e-7, then the same Newton polish.
+
+    ``widen()`` (optional) is called when the maximum sits at the lower bound; it
+    returns wider bounds (a conservative lower bound replaced by the exact one) or
+    None.  Raises :class:`~spatialccd.exceptions.ConvergenceError` when the
+    maximum sits at a bound or the search fails.
     """
     lo, hi = bounds
-    eps = 1e-8 * (hi - lo)
-    grid = np.linspace(lo + eps, hi - eps, 81)
-    vals = np.array([objective(r) for r in grid])
-    if not np.isfinite(vals).any():
-        raise ConvergenceError(f"log-likelihood not finite anywhere on ({lo:.4g}, {hi:.4g}) for {name}")
-    i = int(np.nanargmax(vals))
-    a, b = grid[max(i - 1, 0)], grid[min(i + 1, len(grid) - 1)]
-    res = minimize_scalar(lambda r: -objective(r), bounds=(a, b), method="bounded",
-                          options={"xatol": 1e-12, "maxiter": 500})
-    if not res.success or not np.isfinite(res.fun):
-        raise ConvergenceError(f"search for {name} did not converge: last {name}={res.x!r}, "
-                               f"log-likelihood={-res.fun!r}, message={res.message!r}")
-    r = float(res.x)
+    r = _locate_and_polish(objective, lo, hi, locate, name)
+    if widen is not None and r - lo < 1e-6 * (hi - lo):
+        wider = widen()
+        if wider is not None and wider[0] < lo:
+            return maximise(objective, wider, name=name, locate=locate)
     if min(r - lo, hi - r) < 1e-6 * (hi - lo):
         raise ConvergenceError(f"{name} = {r:.6g} is at the bound of its admissible interval ({lo:.4g}, {hi:.4g}); "
                                "the model is misspecified or W is unsuitable")
     return r
 
 
+def _locate_and_polish(objective, lo: float, hi: float, locate, name: str) -> float:
+    eps = 1e-8 * (hi - lo)
+    grid = np.linspace(lo + eps, hi - eps, 81)
+    vals = np.array([(locate or objective)(r) for r in grid])
+    if not np.isfinite(vals).any():
+        raise ConvergenceError(f"log-likelihood not finite anywhere on ({lo:.4g}, {hi:.4g}) for {name}")
+    i = int(np.nanargmax(vals))
+    cells = 1 if locate is None else 2
+    a, b = grid[max(i - cells, 0)], grid[min(i + cells, len(grid) - 1)]
+    r = _newton(objective, float(grid[i]), a, b, lo, hi)
+    if r is not None:
+        return r
+    for _ in range(20):  # Newton left the bracket or met convexity: bracketed Brent, then Newton
+        res = minimize_scalar(lambda r: -objective(r), bounds=(a, b), method="bounded",
+                              options={"xatol": 1e-7, "maxiter": 500})
+        if not res.success or not np.isfinite(res.fun):
+            raise ConvergenceError(f"search for {name} did not converge: last {name}={res.x!r}, "
+                                   f"log-likelihood={-res.fun!r}, message={res.message!r}")
+        r, width = float(res.x), b - a
+        if r - a < 1e-3 * width and a > grid[0]:        # the exact maximum lies below the bracket
+            a, b = max(grid[0], a - width), a + 1e-2 * width
+        elif b - r < 1e-3 * width and b < grid[-1]:     # ... or above it
+            a, b = b - 1e-2 * width, min(grid[-1], b + width)
+        else:
+            break
+    return _newton(objective, r, max(lo + eps, r - 1e-4), min(hi - eps, r + 1e-4), lo, hi) or r
+
+
+def _newton(objective, r: float, a: float, b: float, lo: float, hi: float) -> float | None:
+    """Newton r <- r - l'(r)/l''(r) on 5-point differences of the exact objective (see
+    :func:`maximise`); None when a step leaves [a, b] or l'' >= 0 (then Brent takes over)."""
+    for _ in range(8):
+        h = stencil_step(r, lo, hi)
+        fm2, fm1, f0, fp1, fp2 = (objective(r + j * h) for j in (-2, -1, 0, 1, 2))
+        g = (fm2 - 8 * fm1 + 8 * fp1 - fp2) / (12 * h)
+        H = (-fm2 + 16 * fm1 - 30 * f0 + 16 * fp1 - fp2) / (12 * h * h)
+        if not (np.isfinite(g) and np.isfinite(H) and H < 0):
+            return None
+        step = -g / H
+        if not a <= r + step <= b:
+            return None
+        r += step
+        if abs(step) < 1e-7:    # the error is now ~ |l'''/l''| * step**2, far below 1e-10
+            return r
+    return None
+
+
+def _search(lik: Likelihood, ld, ssr, *, name: str) -> float:
+    """Maximise l_c(rho) = lik.concentrated(ssr(rho), rho): located on ``ld.locator()``, polished exactly."""
+    approx_ld = ld.locator()
+    approx = Likelihood(lik.n, lik.tj, approx_ld)
+    locate = None if approx_ld is ld else (lambda r: approx.concentrated(ssr(r), r))
+    return maximise(lambda r: lik.concentrated(ssr(r), r), ld.bounds, name=name, locate=locate,
+                    widen=ld.widen_lower)
+
+
 def _cov(info_or_negH: np.ndarray, k: int, *, splm: bool = False) -> np.ndarray:
     try:
         cov = np.linalg.inv(info_or_negH)
     except np.linalg.LinAlgError as exc:
-        raise ValueError("information matrix is singular: parameters are not identified") from exc
+        raise SpatialCCDError("information matrix is singular: parameters are not identified") from exc
     if splm:  # splm zeroes the covariance between the spatial parameter and β
         cov[:k, k] = cov[k, :k] = 0.0
     return cov
@@ -110,16 +187,19 @@ def fit_lag(design: Design, ld, *, bias_correction, cov_type: str) -> FitEstimat
     ld = ld.without_unit_root() if unit_root else ld
     lik = Likelihood(n, tj, ld)
     mom = LagMoments.from_arrays(ys, Z, wy)
-    rho = maximise(lambda r: lik.concentrated(mom.ssr(r), r), ld.bounds, name="rho")
+    rho = _search(lik, ld, mom.ssr, name="rho")
     beta, sigma2 = mom.beta(rho), mom.ssr(rho) / n
     llf = lik.concentrated(mom.ssr(rho), rho)
     k = Z.shape[1]
 
-    def information(b, r, s2):
-        return lag_information(Z, b, r, s2, lik, design.W, N, T, ld.traces(design.W, r))
+    def information(b, r, s2, *, toolbox: bool = False):
+        exact = design.lag_convention == "exact" and not toolbox
+        return lag_information(Z, b, r, s2, lik, design.W, N, T, ld.traces(design.W, r),
+                               transform=design.Q if exact else None)
 
-    if bias_correction == "elhorst":
-        beta, rho, sigma2 = _elhorst(design.effects, N, T, beta, rho, sigma2, information)
+    if bias_correction == "elhorst":  # the toolbox's shift uses its own information, H = (I⊗G)Z*β
+        beta, rho, sigma2 = _elhorst(design.effects, N, T, beta, rho, sigma2,
+                                     lambda b, r, s2: information(b, r, s2, toolbox=True))
     if cov_type == "hessian":
         cov = _cov(-lag_hessian(ys, Z, wy, beta, rho, sigma2, lik), k)
     else:
@@ -143,7 +223,7 @@ def fit_error(design: Design, ld, *, bias_correction, cov_type: str) -> FitEstim
     def conc(lam):
         return lik.concentrated(mom.beta_ssr(lam)[1], lam)
 
-    lam = maximise(conc, ld.bounds, name="lambda")
+    lam = _search(lik, ld, lambda r: mom.beta_ssr(r)[1], name="lambda")
     beta, ssr = mom.beta_ssr(lam)
     sigma2, llf = ssr / n, conc(lam)
     k = Z.shape[1]
@@ -177,7 +257,7 @@ def fit_ols(design: Design, *, bias_correction) -> FitEstimate:
     absorbed = {"none": 0, "individual": N, "time": T, "twoways": N + T - 1}[design.effects]
     df = N * T - Z.shape[1] - absorbed
     if df <= 0:
-        raise ValueError(f"no residual degrees of freedom ({N * T} observations, {Z.shape[1]} regressors, "
+        raise SpatialCCDError(f"no residual degrees of freedom ({N * T} observations, {Z.shape[1]} regressors, "
                          f"{absorbed} fixed effects)")
     s2_df = ssr / df
     cov = s2_df * np.linalg.inv(Z.T @ Z)
@@ -197,5 +277,5 @@ def _elhorst(effects: str, N: int, T: int, beta, rho, sigma2, information):  # n
     score_bias = np.concatenate([np.zeros(k), [1 / (1 - rho), 1 / (2 * sigma2)]])
     parm = parm + np.linalg.solve(information(beta, rho, sigma2) / (N * T), score_bias) / N
     if not np.isfinite(parm).all():
-        warnings.warn("Elhorst bias correction produced non-finite values", RuntimeWarning, stacklevel=3)
+        warnings.warn("Elhorst bias correction produced non-finite values", NumericalWarning, stacklevel=3)
     return parm[:k], float(parm[k]), float(parm[k + 1]) * T / (T - 1)

@@ -112,11 +112,33 @@ def apply_G(W: sp.csr_matrix, rho: float, a: np.ndarray, N: int, T: int) -> np.n
     return np.asarray(W @ lu.solve(np.ascontiguousarray(b))).T.reshape(-1)
 
 
-def lag_information(Z, beta, rho, sigma2, lik: Likelihood, W, N, T, traces) -> np.ndarray:  # noqa: N803
-    """Expected information for (β, ρ, σ²) of the lag family (Lee 2004; Elhorst's ``sar_panel_FE``)."""
+def lag_information(Z, beta, rho, sigma2, lik: Likelihood, W, N, T, traces, *,  # noqa: N803
+                    transform=None) -> np.ndarray:
+    """Expected information for (β, ρ, σ²) of the lag family (Lee 2004, Econometrica 72:1899–1925).
+
+    With H = E[(Wy)*] the mean of the transformed spatial lag and Z = Z* the transformed regressors:
+
+        I_ββ = Z'Z/σ²,   I_βρ = Z'H/σ²,   I_ρρ = H'H/σ² + t_J(tr G² + tr G'G),
+        I_ρσ² = t_J tr G/σ²,   I_σ²σ² = n/(2σ⁴),        G = W(I − ρW)⁻¹.
+
+    ``transform`` is the within transformation Q applied to the lag *after* it is
+    formed (``lag_convention="exact"`` and Lee–Yu): then H = Q(I_T ⊗ G)Z*β
+    (= Q(I_T ⊗ G)Zβ on the raw Z for row-standardised W, since G·1 = 1/(1−ρ)·1).
+    G is not column-stochastic, so Q does not commute with I_T ⊗ G under time or
+    two-way effects and H'H ≠ ‖(I_T ⊗ G)Z*β‖².  This is the (β, ρ, σ²) block of the
+    inverse information of the raw model with the fixed effects as parameters
+    (direct approach), and the information of the Lee & Yu (2010) transformed
+    likelihood (with the (N−1)-dimensional traces); ``tests/test_information.py``
+    checks both against the expected Hessian of the explicit NT×NT likelihood.
+    ``transform=None`` (``lag_convention="splm"``): H = (I_T ⊗ G)Z*β, the
+    information of splm's model y* = ρ(I_T ⊗ W)y* + Z*β + ε, as splm and the
+    Elhorst toolbox compute it.  Q leaves Z* unchanged, so I_βρ = Z'QH = Z'(I_T ⊗ G)Z*β either way.
+    """
     trG, trGG, trGtG = traces
     k = Z.shape[1]
     H = apply_G(W, rho, Z @ beta, N, T)
+    if transform is not None:
+        H = transform(H)
     info = np.zeros((k + 2, k + 2))
     info[:k, :k] = Z.T @ Z / sigma2
     info[:k, k] = info[k, :k] = Z.T @ H / sigma2
@@ -178,4 +200,106 @@ def error_information(Z, WZ, lam, sigma2, lik: Likelihood, traces) -> np.ndarray
     info[k, k] = lik.tj * (trGG + trGtG)
     info[k, k + 1] = info[k + 1, k] = lik.tj * trG / sigma2
     info[k + 1, k + 1] = lik.n / (2 * sigma2 ** 2)
+    return info
+
+
+# --------------------------------------------------------------------------- SAC / GNS (lag + error)
+@dataclass(frozen=True)
+class SACMoments:
+    """Cross-products that make the SAC/GNS concentrated likelihood an O(k³) function of (ρ, λ).
+
+    With D = [y*, (Wy)*, Z*] and L = [(My)*, (MWy)*, (MZ)*] the filtered data are
+    D − λL = [ỹ, w̃, Z̃], and e(ρ, λ) = ỹ − ρw̃ − Z̃β (Anselin 1988, ch. 6; Elhorst 2014, ch. 2).
+    """
+
+    A: np.ndarray   # D'D
+    B: np.ndarray   # D'L
+    C: np.ndarray   # L'L
+
+    @classmethod
+    def from_arrays(cls, ys, wy, Z, my, mwy, MZ) -> "SACMoments":
+        D = np.column_stack([ys, wy, Z])
+        L = np.column_stack([my, mwy, MZ])
+        return cls(D.T @ D, D.T @ L, L.T @ L)
+
+    def beta_ssr(self, rho: float, lam: float) -> tuple[np.ndarray, float]:
+        G = self.A - lam * (self.B + self.B.T) + lam ** 2 * self.C
+        r = G[0, 2:] - rho * G[1, 2:]
+        beta = np.linalg.solve(G[2:, 2:], r)
+        ssr = G[0, 0] - 2 * rho * G[0, 1] + rho ** 2 * G[1, 1] - r @ beta
+        return beta, float(ssr)
+
+
+def sac_hessian(arrays, beta, rho, lam, sigma2, n: float, tj: float, ld_w, ld_m) -> np.ndarray:
+    """Observed Hessian of ℓ for (β, ρ, λ, σ²), e = y* − ρ(Wy)* − λ(My)* + ρλ(MWy)* − (Z* − λ(MZ)*)β."""
+    ys, wy, Z, my, mwy, MZ = arrays
+    Zt = Z - lam * MZ
+    e = ys - rho * wy - lam * my + rho * lam * mwy - Zt @ beta
+    de = np.column_stack([-Zt, -(wy - lam * mwy), -(my - rho * mwy - MZ @ beta)])   # ∂e/∂(β, ρ, λ)
+    k = Z.shape[1]
+    m = k + 2
+    H = np.zeros((m + 1, m + 1))
+    H[:m, :m] = -de.T @ de / sigma2
+    cross = np.zeros((m, m))                                                          # e'∂²e/∂θ∂φ
+    cross[:k, k + 1] = cross[k + 1, :k] = MZ.T @ e
+    cross[k, k + 1] = cross[k + 1, k] = mwy @ e
+    H[:m, :m] -= cross / sigma2
+    H[k, k] += tj * ld_w.d2(rho)
+    H[k + 1, k + 1] += tj * ld_m.d2(lam)
+    H[:m, m] = H[m, :m] = de.T @ e / sigma2 ** 2
+    H[m, m] = n / (2 * sigma2 ** 2) - e @ e / sigma2 ** 3
+    return H
+
+
+def sac_traces(W: np.ndarray, M: np.ndarray, rho: float, lam: float, *, unit_root: bool = False) -> dict:  # noqa: N803
+    """Traces of the SAC information with G = W(I − ρW)⁻¹, H = M(I − λM)⁻¹, Ḡ = (I − λM)G(I − λM)⁻¹.
+
+    ``unit_root=True``: the same traces on the (N−1)-dimensional space of Lee & Yu's time
+    transformation, for row-standardised W and M (G·1 = 1/(1−ρ)·1, H·1 = 1/(1−λ)·1):
+    tr(P) − c_P, tr(PQ) − c_P c_Q, tr(P'Q) − (P'1)'(Q'1)/N.
+    """
+    N = W.shape[0]
+    I = np.eye(N)
+    G = np.linalg.solve(I - rho * W, W)
+    B = I - lam * M
+    H = np.linalg.solve(B.T, M.T).T                    # M B⁻¹
+    Gb = np.linalg.solve(B.T, (B @ G).T).T             # B G B⁻¹
+    out = {"G": np.trace(G), "H": np.trace(H), "GG": np.sum(Gb * Gb.T), "GtG": np.sum(Gb * Gb),
+           "HH": np.sum(H * H.T), "HtH": np.sum(H * H), "GtH": np.sum(Gb * H), "HG": np.sum(H * Gb.T)}
+    if unit_root:
+        cg, ch = 1 / (1 - rho), 1 / (1 - lam)
+        sg, sh = Gb.sum(axis=0), H.sum(axis=0)         # column sums P'1
+        out["G"] -= cg
+        out["H"] -= ch
+        out["GG"] -= cg ** 2
+        out["HH"] -= ch ** 2
+        out["HG"] -= cg * ch
+        out["GtG"] -= sg @ sg / N
+        out["HtH"] -= sh @ sh / N
+        out["GtH"] -= sg @ sh / N
+    return {key: float(v) for key, v in out.items()}
+
+
+def sac_information(Zt, mean_rho, sigma2, n: float, tj: float, traces: dict) -> np.ndarray:
+    """Expected information for (β, ρ, λ, σ²) of the SAC/GNS model (Anselin 1988, eq. 6.31; Lee 2004).
+
+    ``Zt`` = Z* − λ(MZ)*, ``mean_rho`` = E[∂e/∂ρ] up to sign: Q(I_T ⊗ (I − λM)G)Z*β under
+    ``lag_convention="exact"`` (the mean of the transformed lag, see :func:`lag_information`),
+    (I_T ⊗ (I − λM)G)Z*β under ``"splm"``.
+
+        I_ββ = Z̃'Z̃/σ², I_βρ = Z̃'m/σ², I_βλ = 0,
+        I_ρρ = m'm/σ² + t_J(tr Ḡ² + tr Ḡ'Ḡ), I_ρλ = t_J(tr Ḡ'H + tr HḠ), I_λλ = t_J(tr H² + tr H'H),
+        I_ρσ² = t_J tr G/σ², I_λσ² = t_J tr H/σ², I_σ²σ² = n/(2σ⁴).
+    """
+    t = traces
+    k = Zt.shape[1]
+    info = np.zeros((k + 3, k + 3))
+    info[:k, :k] = Zt.T @ Zt / sigma2
+    info[:k, k] = info[k, :k] = Zt.T @ mean_rho / sigma2
+    info[k, k] = mean_rho @ mean_rho / sigma2 + tj * (t["GG"] + t["GtG"])
+    info[k, k + 1] = info[k + 1, k] = tj * (t["GtH"] + t["HG"])
+    info[k + 1, k + 1] = tj * (t["HH"] + t["HtH"])
+    info[k, k + 2] = info[k + 2, k] = tj * t["G"] / sigma2
+    info[k + 1, k + 2] = info[k + 2, k + 1] = tj * t["H"] / sigma2
+    info[k + 2, k + 2] = n / (2 * sigma2 ** 2)
     return info

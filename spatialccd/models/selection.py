@@ -379,7 +379,7 @@ def specification_tests(data, formula: str, w, *, unit: str = "province", time: 
         tests[("Fixed effects", t.name)] = t
     if effects in ("individual", "twoways"):
         # Lee–Yu with time effects needs a row-standardised W (design of the last LM loop: same W)
-        lee_yu = effects == "individual" or design.row_stochastic
+        lee_yu = lag_convention == "exact" and (effects == "individual" or design.row_stochastic)
         models["sdm_hausman"] = fit("sdm", effects, "lee-yu" if lee_yu else None)
         try:
             models["sdm_re"] = RandomEffectsModel(panel, formula, w, kind="sdm", effects=effects, durbin=durbin,
