@@ -42,7 +42,7 @@ DynamicCorrection = Literal["none", "yu-de-jong-lee", "lee-yu"]
 ConvergenceMethod = Literal["ols", "sar", "sdm"]
 # issue 20 (markov, detector, gwr, centrography, evaluation.topsis)
 MarkovClasses = Literal["quantile", "grade"]
-Discretisation = Literal["equal", "quantile", "natural", "geometric", "sd"]
+Discretisation = Literal["equal", "quantile", "natural", "geometric"]
 GWRKernel = Literal["bisquare", "gaussian", "exponential"]
 EllipseScale = Literal["std", "arcgis", "crimestat"]
 GreyStandardise = Literal["mean", "initial", "range"]

@@ -160,8 +160,11 @@ def _newton(objective, r: float, a: float, b: float, lo: float, hi: float) -> fl
     return None
 
 
-def _search(lik: Likelihood, ld, ssr, *, name: str) -> float:
-    """Maximise l_c(rho) = lik.concentrated(ssr(rho), rho): located on ``ld.locator()``, polished exactly."""
+def maximise_concentrated(lik: Likelihood, ld, ssr, *, name: str) -> float:
+    """Maximise l_c(rho) = lik.concentrated(ssr(rho), rho) by :func:`maximise`: located on the
+    engine's cheap ``ld.locator()``, Newton-polished on exact values, a conservative lower
+    bound widened by ``ld.widen_lower`` when the maximum sits there.  For any model whose
+    concentrated likelihood is a :class:`~.likelihood.Likelihood` and a ``ssr(rho)``."""
     approx_ld = ld.locator()
     approx = Likelihood(lik.n, lik.tj, approx_ld)
     locate = None if approx_ld is ld else (lambda r: approx.concentrated(ssr(r), r))
@@ -187,7 +190,7 @@ def fit_lag(design: Design, ld, *, bias_correction, cov_type: str) -> FitEstimat
     ld = ld.without_unit_root() if unit_root else ld
     lik = Likelihood(n, tj, ld)
     mom = LagMoments.from_arrays(ys, Z, wy)
-    rho = _search(lik, ld, mom.ssr, name="rho")
+    rho = maximise_concentrated(lik, ld, mom.ssr, name="rho")
     beta, sigma2 = mom.beta(rho), mom.ssr(rho) / n
     llf = lik.concentrated(mom.ssr(rho), rho)
     k = Z.shape[1]
@@ -223,7 +226,7 @@ def fit_error(design: Design, ld, *, bias_correction, cov_type: str) -> FitEstim
     def conc(lam):
         return lik.concentrated(mom.beta_ssr(lam)[1], lam)
 
-    lam = _search(lik, ld, lambda r: mom.beta_ssr(r)[1], name="lambda")
+    lam = maximise_concentrated(lik, ld, lambda r: mom.beta_ssr(r)[1], name="lambda")
     beta, ssr = mom.beta_ssr(lam)
     sigma2, llf = ssr / n, conc(lam)
     k = Z.shape[1]

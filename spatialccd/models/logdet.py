@@ -66,6 +66,8 @@ from numpy.polynomial import chebyshev as C
 from scipy.sparse.csgraph import breadth_first_order, connected_components, shortest_path
 from scipy.sparse.linalg import eigs, eigsh, splu
 
+from ..exceptions import SpatialCCDError
+
 #: Up to this N ``"auto"`` uses the dense eigenvalues (O(N³)); above it exact sparse LU.
 EIGEN_MAX_N = 600
 #: SuperLU column ordering used for every factorisation of I − ρW.
@@ -305,7 +307,7 @@ def cheap_bounds(W: sp.csr_matrix) -> tuple[float, float, bool]:
     """
     W = sp.csr_matrix(W)
     if W.nnz == 0:
-        raise ValueError("W has no links: no spatial parameter can be estimated")
+        raise SpatialCCDError("W has no links: no spatial parameter can be estimated")
     if (W.data >= 0).all():
         rows = np.asarray(W.sum(axis=1)).ravel()
         full = rows[rows > 0]
@@ -508,7 +510,7 @@ class SparseLogDet(_LogDetBase):
     def traces(self, W: sp.csr_matrix, rho: float) -> tuple[float, float, float]:
         """tr(G), tr(G²), tr(G'G) for the information matrix (``W`` must be this engine's W)."""
         if W.shape != self.W.shape:
-            raise ValueError(f"W is {W.shape}, the log-determinant was built for {self.W.shape}")
+            raise SpatialCCDError(f"W is {W.shape}, the log-determinant was built for {self.W.shape}")
         rho = float(rho)
         _, d1, d2, _ = self._stencil(rho)
         trG, trGG = -d1, -d2
@@ -679,7 +681,7 @@ def logdet_for(W: sp.csr_matrix, *, method: str = "auto"):
     ``"splu"`` one sparse LU per likelihood evaluation.
     """
     if method not in ("auto", "eigen", "splu"):
-        raise ValueError(f"logdet method must be 'auto', 'eigen' or 'splu', got {method!r}")
+        raise SpatialCCDError(f"logdet method must be 'auto', 'eigen' or 'splu', got {method!r}")
     if method == "eigen" or (method == "auto" and W.shape[0] <= EIGEN_MAX_N):
         return EigenLogDet.from_weights(W)
     return SparseLogDet.from_weights(W)

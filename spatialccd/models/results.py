@@ -157,6 +157,14 @@ class SpatialPanelResults(SummaryMixin):
         """Residuals of the transformed model, labelled (time, unit)."""
         return self._resid.copy()
 
+    @property
+    def trace_method(self) -> str:
+        """How the traces behind the information matrix and the effects were computed (exact, or the
+        stated approximation with its error bound); read when shown, as the effects add their own."""
+        spec = self._effect_spec
+        ld = spec.mult.logdet if spec is not None else None
+        return getattr(ld, "trace_method", "none") if ld is not None else "none"
+
     # --- fit statistics -----------------------------------------------------
     @property
     def k_params(self) -> int:
@@ -207,7 +215,7 @@ class SpatialPanelResults(SummaryMixin):
                  ("sigma^2", f"{self.sigma2:.6g}"), ("R^2 (within)", f"{self.r2_within:.4f}"),
                  ("corr^2", f"{self.corr2:.4f}"), ("Bias correction", str(self.bias_correction)),
                  ("Lag convention", self.lag_convention), ("Covariance", self.cov_type),
-                 ("log|I-rW| method", self.logdet_method))
+                 ("log|I-rW| method", self.logdet_method), ("Traces", self.trace_method))
         title = f"{MODEL_TITLES[self.kind]} panel model, {EFFECT_TITLES[self.effects]}, ML"
         notes = ("z-statistics and p-values use the normal distribution.",)
         return Summary(title, facts, (("Coefficients", self.to_frame(alpha)),), notes)

@@ -76,8 +76,9 @@ class SpatialPanelModel:
         observed Hessian, as xsmle) or ``"splm"`` (the information matrix with the
         ρ–β covariance set to zero, reproducing splm's reported SEs).  SLX is
         linear: its covariance is always the OLS one with within degrees of freedom (as plm).
-        ``logdet``: ``"auto"`` (exact eigenvalues up to N = 1,500, sparse LU +
-        spline above), ``"eigen"`` or ``"splu-spline"``; reported as ``logdet_method``.
+        ``logdet``: ``"auto"`` (exact eigenvalues up to N = 600, exact sparse LU above),
+        ``"eigen"`` or ``"splu"``; the estimate is the exact likelihood's optimum either way.
+        Reported as ``logdet_method`` and, for the traces, ``trace_method``.
         """
         d = self.design
         cov_type = check_option("cov_type", cov_type)
@@ -184,8 +185,8 @@ _ARGS = """
     cov_type : {"information", "hessian", "splm"}
         Inverse analytical information (default), inverse observed Hessian (xsmle),
         or splm's block-diagonal information.
-    logdet : {"auto", "eigen", "splu", "splu-spline"}
-        How log|I − ρW| is computed (reported as ``logdet_method``).
+    logdet : {"auto", "eigen", "splu"}
+        How log|I − ρW| is computed, exactly in every case (reported as ``logdet_method``).
     units : {"auto", "provinces", "labels"}
         Whether unit labels are read as Chinese provinces (see :class:`~spatialccd.PanelData`).
 
