@@ -346,8 +346,19 @@ def main() -> None:
     merged = {r["case"]: r for r in old}
     merged.update({r["case"]: r for r in rows})
     out.write_text(json.dumps({"meta": meta, "rows": list(merged.values())}, indent=1, default=float))
-    (HERE / "results.md").write_text(markdown_table(meta, list(merged.values())))
+    table = markdown_table(meta, list(merged.values()))
+    (HERE / "results.md").write_text(table)
+    update_readme(table)
     scaling_figure(list(merged.values()), HERE / "scaling.png")
+
+
+def update_readme(table: str) -> None:
+    """Put the table between the README's ``<!-- bench -->`` markers (tests/test_docs_sync.py checks it)."""
+    readme = HERE.parent / "README.md"
+    text = readme.read_text(encoding="utf-8")
+    start, end = "<!-- bench -->\n", "<!-- /bench -->"
+    a, b = text.index(start) + len(start), text.index(end)
+    readme.write_text(text[:a] + table.rstrip("\n") + "\n" + text[b:], encoding="utf-8")
 
 
 if __name__ == "__main__":
