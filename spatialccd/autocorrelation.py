@@ -87,7 +87,7 @@ from ._options import Effects, check_option
 from ._random import SeedLike, period_generators
 from .exceptions import DataError, SpatialCCDError
 from .hypotheses import TestStatistic
-from .panel import PanelData, as_panel, normalise_units
+from .panel import PanelData, as_panel, normalise_time, normalise_units
 from .summary import Summary, SummaryMixin
 from .weights import to_sparse
 
@@ -152,9 +152,9 @@ def _few_units_years(data, unit: str, time: str) -> dict:
     if isinstance(data, PanelData):   # balanced: every year has the panel's N units
         return {} if data.N >= 3 else {t: data.N for t in data.times}
     frame = data.reset_index() if any(n in (unit, time) for n in data.index.names) else data
-    if unit not in frame.columns or time not in frame.columns:
-        return {}  # PanelData reports the missing column
-    counts = frame.groupby(time)[unit].nunique()
+    if unit not in frame.columns or time not in frame.columns or frame[time].isna().any():
+        return {}  # PanelData reports the missing column or identifiers
+    counts = frame.groupby(normalise_time(frame[time], time).to_numpy())[unit].nunique()  # '2012' is 2012
     return {k.item() if isinstance(k, np.generic) else k: int(v) for k, v in counts[counts < 3].items()}
 
 

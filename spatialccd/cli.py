@@ -12,7 +12,7 @@ import argparse
 import sys
 
 from ._version import __version__
-from .exceptions import SpatialCCDError, StudyError
+from .exceptions import SpatialCCDError
 
 
 def _demo(args: argparse.Namespace) -> int:
@@ -57,12 +57,15 @@ def main(argv: list[str] | None = None) -> int:
             raise
         print(f"spatialccd: interrupted; {_KEPT}", file=sys.stderr)
         return 130
-    except (SpatialCCDError, FileExistsError, FileNotFoundError, OSError) as exc:
+    except Exception as exc:   # SpatialCCDError, OSError and anything else a step raised: one line
         if args.debug:
             raise
-        where = f"[{exc.step}] " if isinstance(exc, StudyError) and exc.step else ""
+        step = getattr(exc, "step", None)
+        where = f"[{step}] " if step else ""
+        kind = "" if isinstance(exc, (SpatialCCDError, OSError)) else f"{type(exc).__name__}: "
         kept = "" if isinstance(exc, (FileExistsError, FileNotFoundError)) else f" ({_KEPT})"
-        print(f"spatialccd: error: {where}{exc}{kept}", file=sys.stderr)
+        hint = "" if isinstance(exc, (SpatialCCDError, OSError)) else "; --debug shows the traceback"
+        print(f"spatialccd: error: {where}{kind}{exc}{kept}{hint}", file=sys.stderr)
         return 2
 
 

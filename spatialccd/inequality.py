@@ -27,6 +27,7 @@ from ._legacy_summary import summary_method
 from ._options import check_option
 from ._random import period_generators as _period_generators
 from .exceptions import DataError, OneGroupWarning, SpatialCCDError, SpatialCCDWarning
+from .panel import normalise_time
 from .summary import Summary, SummaryMixin
 
 __all__ = ["DagumResult", "dagum_gini", "TheilResult", "theil", "coefficient_of_variation",
@@ -117,6 +118,7 @@ def _sections(data: pd.DataFrame, column: str, *, group: GroupSpec, unit: str, t
     for col in (unit, time):
         if df[col].isna().any():
             raise DataError(f"missing {col!r} identifiers in rows {df.index[df[col].isna()].tolist()[:20]}")
+    df = df.assign(**{time: normalise_time(df[time], time)})  # '2012' beside 2012 is one year; a copy
     dup = df.duplicated([unit, time], keep=False).to_numpy()
     if dup.any():
         raise DataError(f"duplicated ({unit}, {time}) rows: {_cells(df, dup, unit, time)}")

@@ -135,14 +135,16 @@ def from_matrix(matrix, ids: Iterable, *, transform: str = "r") -> Graph:
 def to_sparse(graph: Graph, ids: Iterable | None = None) -> sp.csr_matrix:
     """The graph as a CSR matrix with rows/columns in the order of ``ids``.
 
-    Raises ``ValueError`` listing ids missing from the graph or graph ids not in
-    ``ids`` (W of the wrong size / for other units).
+    Raises :class:`~spatialccd.exceptions.WeightsError` listing ids missing from the graph or graph
+    ids not in ``ids`` (W of the wrong size / for other units), and naming negative or non-finite cells.
     """
     if not isinstance(graph, Graph):
         raise TypeError(f"weights must be a libpysal.graph.Graph, got {type(graph).__name__}")
     gids = _unique_ids(pd.Index(graph.unique_ids), "weights graph")
+    full = graph.sparse.tocsr()
+    _check_cells(full, gids)   # a Graph built directly may carry negative or NaN weights
     if ids is None:
-        return graph.sparse.tocsr()
+        return full
     ids = _unique_ids(pd.Index(list(ids)), "data units")
     missing = ids.difference(gids).tolist()
     extra = gids.difference(ids).tolist()
@@ -150,7 +152,7 @@ def to_sparse(graph: Graph, ids: Iterable | None = None) -> sp.csr_matrix:
         raise WeightsError(f"weights ids do not match the data's units: missing from weights {missing[:20]}, "
                            f"in weights but not in the data {extra[:20]}" + _type_hint(ids, gids))
     pos = gids.get_indexer(ids)
-    return graph.sparse.tocsr()[pos][:, pos].tocsr()
+    return full[pos][:, pos].tocsr()
 
 
 def _type_hint(ids: pd.Index, gids: pd.Index) -> str:

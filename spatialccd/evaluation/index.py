@@ -60,6 +60,12 @@ def _leaf(name: str, subsystem: str, criterion: str | None, spec) -> Indicator:
     return Indicator(name, subsystem, criterion, parse_direction(spec, indicator=name))
 
 
+def _shown(value, limit: int = 80) -> str:
+    """``repr(value)`` cut to ``limit`` characters, for error messages."""
+    text = repr(value)
+    return text if len(text) <= limit else text[:limit - 1] + "…"
+
+
 def _is_leaf(spec) -> bool:
     return not isinstance(spec, Mapping) or "direction" in spec
 
@@ -102,11 +108,21 @@ class IndexSystem:
             {"Medical security": {"Supply": {"beds": "+", "fund_expenditure": "-"}},
              "Economy": {"Output": {"gdp_pc": {"direction": "+", "unit": "yuan"}}}}
         """
+        if not isinstance(spec, Mapping):
+            raise SpatialCCDError(f"an indicator system must be a mapping {{subsystem: {{indicator: direction}}}} "
+                                  f"(e.g. {{'health': {{'beds': '+', 'infant_mortality': '-'}}}}), got a "
+                                  f"{type(spec).__name__} {_shown(spec)}; every indicator needs its subsystem and "
+                                  "direction (a list of Indicator objects goes to IndexSystem([...]))")
         out = []
         for subsystem, block in spec.items():
             if not isinstance(block, Mapping) or not block:
-                raise SpatialCCDError(f"subsystem {subsystem!r} must map to criteria or indicators")
+                raise SpatialCCDError(f"subsystem {subsystem!r} must map to criteria or indicators with their "
+                                      f"directions ({{indicator: '+' or '-'}}), got {_shown(block)}")
             for key, value in block.items():
+                if isinstance(value, (list, tuple, set)):
+                    raise SpatialCCDError(f"{key!r} in subsystem {subsystem!r} is a {type(value).__name__} "
+                                          f"{_shown(value)}, not a direction or a criterion table; map each "
+                                          "indicator to its direction ({indicator: '+' or '-'})")
                 if _is_leaf(value):
                     out.append(_leaf(key, subsystem, None, value))
                     continue

@@ -30,6 +30,12 @@ from ..exceptions import SpatialCCDError
 __all__ = ["atomic_write", "write_text", "write_bytes", "write_csv", "write_excel", "save_figure", "safe_cells"]
 
 
+def _umask() -> int:
+    mask = os.umask(0o022)
+    os.umask(mask)
+    return mask
+
+
 @contextlib.contextmanager
 def atomic_write(path: str | os.PathLike, *, binary: bool = False,
                  encoding: str = "utf-8") -> Iterator[IO]:
@@ -37,13 +43,14 @@ def atomic_write(path: str | os.PathLike, *, binary: bool = False,
 
     The temporary file lives in the same folder so :func:`os.replace` is an
     atomic rename.  On an exception the temporary file is removed and ``path``
-    is left as it was.
+    is left as it was.  The file gets the permissions of the user's umask (0666 & ~umask).
     """
     target = Path(path)
     target.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
     try:
         with os.fdopen(fd, "wb" if binary else "w", **({} if binary else {"encoding": encoding, "newline": ""})) as fh:
+            os.chmod(tmp, 0o666 & ~_umask())   # mkstemp makes 0600; the file gets the user's usual permissions
             yield fh
             fh.flush()
             os.fsync(fh.fileno())

@@ -128,6 +128,10 @@ def run_steps(study, *, quiet: bool = False) -> StudyRun:
             raise
         except SpatialCCDError as exc:
             raise StudyError(f"{study.source}: step [{key}] failed: {exc}", table=key, step=key) from exc
+        except Exception as exc:   # OSError, TypeError …: type kept for Python callers, the step for the CLI line
+            if getattr(exc, "step", None) is None:
+                exc.step = key
+            raise
         finally:
             for w in caught:   # logged, and passed on to the caller (also when the step failed)
                 log.say("log_warning", step=key, warning=w.message)
