@@ -166,3 +166,7 @@ def test_message_catalogue_is_complete():
         assert entry["en"].strip() and entry["zh"].strip(), key
         fields = [sorted(set(__import__("re").findall(r"{(\w+)}", entry[lang]))) for lang in ("en", "zh")]
         assert fields[0] == fields[1], (key, fields)
+
+
+def test_map_disclaimer_is_the_same_in_the_catalogue():
+    assert MESSAGES["map_disclaimer"]["en"] == sc.MAP_DISCLAIMER

@@ -3,7 +3,7 @@
 The units are those of ``gdf``: the provinces by default, :func:`spatialccd.cities`, a
 region's subset or any user layer.  Maps are drawn in the equal-area
 :data:`spatialccd.geo.ALBERS_CHINA` projection when the layer is geographic (a projected
-layer keeps its CRS).  Every map carries the caption :data:`spatialccd.geo.MAP_DISCLAIMER`
+layer keeps its CRS).  Every map carries the caption :data:`spatialccd.geo.MAP_DISCLAIMER` (in the map's language)
 by default (simplified boundaries, not an official or surveyed map; see ``shapes/SOURCE.md``).
 Small multiples share one classification and one legend.
 
@@ -42,7 +42,8 @@ from matplotlib.patches import Patch
 from .._options import Units
 from ..autocorrelation import CLUSTERS
 from ..exceptions import SpatialCCDError
-from ..geo import ALBERS_CHINA, MAP_DISCLAIMER, is_national, provinces
+from ..messages import message
+from ..geo import ALBERS_CHINA, is_national, provinces
 from ..geo import national_extras as extras_layer
 from ..panel import as_panel, normalise_units
 from .style import LISA_COLOURS, LISA_HATCH, NO_DATA_COLOUR, label, resolve_lang, text_style
@@ -165,8 +166,8 @@ def _check_scale_bar(base: gpd.GeoDataFrame, scale_bar: bool) -> None:
         raise SpatialCCDError("scale_bar needs a projected CRS in metres")
 
 
-def _caption(fig: Figure) -> None:
-    fig.text(0.5, 0.005, MAP_DISCLAIMER, ha="center", va="bottom", fontsize=6, color="0.35",
+def _caption(fig: Figure, lang: str) -> None:
+    fig.text(0.5, 0.005, message("map_disclaimer", lang), ha="center", va="bottom", fontsize=6, color="0.35",
              wrap=True, gid="disclaimer")
 
 
@@ -275,7 +276,7 @@ def choropleth(gdf: gpd.GeoDataFrame, column: str, *, scheme: str = "quantiles",
         ax.legend(handles=_class_handles(labs, colours, no_data, lang), title=legend_title or column,
                   loc="lower left", fontsize="small", frameon=False)
         if caption:
-            _caption(ax.figure)
+            _caption(ax.figure, lang)
     return ax
 
 
@@ -320,7 +321,7 @@ def choropleth_by_year(data: pd.DataFrame, column: str, *, gdf: gpd.GeoDataFrame
                    bbox_to_anchor=(0.5, 0.02))
         fig.subplots_adjust(bottom=0.12)
         if caption:
-            _caption(fig)
+            _caption(fig, lang)
     return fig
 
 
@@ -376,7 +377,7 @@ def lisa_map(result: pd.DataFrame | pd.Series, *, gdf: gpd.GeoDataFrame | None =
         if legend:
             ax.legend(handles=_lisa_handles(lang, no_data), loc="lower left", fontsize="small", frameon=False)
         if caption:
-            _caption(ax.figure)
+            _caption(ax.figure, lang)
     return ax
 
 
@@ -412,5 +413,5 @@ def lisa_maps_by_year(result: pd.DataFrame, *, years: Sequence | None = None,
                    fontsize="small", frameon=False, bbox_to_anchor=(0.5, 0.02))
         fig.subplots_adjust(bottom=0.12)
         if caption:
-            _caption(fig)
+            _caption(fig, lang)
     return fig

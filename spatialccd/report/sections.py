@@ -171,7 +171,8 @@ def coordination_section(table: pd.DataFrame, national: pd.DataFrame, means, *, 
         tables.append(Table.from_frame(wide, name="ccd", digits=opts.digits, title=opts.m("t_ccd_units"),
                                        sheet=opts.m("sheet_ccd")))
     levels = means.levels.rename(columns=lambda c: _region(c, opts))
-    figures = [_figure(trend_chart(levels, ylabel=opts.m("mean_d"), lang=opts.lang), name="ccd_trend",
+    figures = [_figure(trend_chart(levels, ylabel=opts.m("mean_d"), lang=opts.lang, xlabel=opts.m("year")),
+                       name="ccd_trend",
                        title=opts.m("f_ccd_trend"))]
     if grade_maps is not None:
         figures.append(grade_maps)
@@ -189,7 +190,8 @@ def obstacle_section(by_year: pd.DataFrame, top: pd.DataFrame, *, level: str, n_
     frame["Mean"] = by_year.mean()
     frame.index.name = level
     shown = opts.m(f"level_{level}")
-    t1 = Table.from_frame(_headers(frame, opts, _DESCRIPTIVE).rename_axis(shown), name="obstacle", digits=2,
+    axis = shown if frame.index.nlevels == 1 else [opts.m("col_subsystem"), shown]   # criteria: (subsystem, criterion)
+    t1 = Table.from_frame(_headers(frame, opts, _DESCRIPTIVE).rename_axis(axis), name="obstacle", digits=2,
                           title=opts.m("t_obstacle", level=shown), sheet=opts.m("sheet_obstacle"))
     t2 = Table.from_frame(_headers(top, opts, _DESCRIPTIVE), name="obstacle_top", digits=2,
                           title=opts.m("t_obstacle_top", top=n_top), sheet=opts.m("sheet_obstacle_top"))
