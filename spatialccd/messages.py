@@ -436,8 +436,288 @@ MESSAGES: dict[str, dict[str, str]] = {
     "log_w_file_subset": {"en": "robustness: {file}: units not in the data dropped from W: {units}",
                           "zh": "稳健性检验：{file}：已从 W 中删除数据中没有的单元：{units}"},
     # -- seed analyses: DEA, mismatch, trends, Theil, convergence (issue 16) ----------------------------------
+    "s_dea": {"en": "Efficiency (data envelopment analysis)", "zh": "效率评价（数据包络分析）"},
+    "dea_bcc": {"en": "BCC (variable returns to scale)", "zh": "BCC（规模报酬可变）"},
+    "dea_ccr": {"en": "CCR (constant returns to scale)", "zh": "CCR（规模报酬不变）"},
+    "dea_input": {"en": "input-oriented", "zh": "投入导向"},
+    "dea_output": {"en": "output-oriented", "zh": "产出导向"},
+    "dea_frontier_yearly": {"en": "one frontier per year", "zh": "逐年构建生产前沿"},
+    "dea_frontier_pooled": {"en": "one frontier of all unit-years pooled", "zh": "全部单元—年份合并构建统一前沿"},
+    "dea_slacks": {"en": "two-phase slacks (Cooper, Seiford & Tone 2007)",
+                   "zh": "两阶段松弛变量（Cooper、Seiford 与 Tone，2007）"},
+    "dea_radial": {"en": "radial scores only (no slacks)", "zh": "仅径向效率（不计松弛变量）"},
+    "p_dea": {"en": "DEA {model}, {orientation}, {frontier}; inputs: {inputs}; outputs: {outputs}; {slacks}. "
+                    "Efficiency is θ* (input orientation) or 1/η* (output orientation), in (0, 1]; scale efficiency "
+                    "= CCR / BCC.",
+              "zh": "DEA {model}，{orientation}，{frontier}；投入：{inputs}；产出：{outputs}；{slacks}。效率值为 θ*"
+                    "（投入导向）或 1/η*（产出导向），取值于 (0, 1]；规模效率 = CCR / BCC。"},
+    "t_dea_summary": {"en": "DEA efficiency by year, {model}", "zh": "各年 DEA 效率（{model}）"},
+    "sheet_dea_summary": {"en": "DEA by year", "zh": "各年效率"},
+    "n_dea_efficient": {"en": "Efficient units are strongly (Pareto–Koopmans) efficient: efficiency 1 and all slacks "
+                              "zero; means are unweighted over units.",
+                        "zh": "有效单元指强有效（Pareto–Koopmans）：效率为 1 且松弛变量全为零；均值为各单元的简单平均。"},
+    "t_dea_efficiency": {"en": "DEA efficiency by unit and year", "zh": "各单元逐年 DEA 效率"},
+    "sheet_dea_efficiency": {"en": "DEA efficiency", "zh": "效率值"},
+    "f_dea_trend": {"en": "DEA efficiency: national and regional means", "zh": "DEA 效率：全国与区域均值"},
+    "col_dea_eff": {"en": "efficiency", "zh": "效率"},
+    "col_n_efficient": {"en": "efficient units", "zh": "有效单元数"},
+    "col_pct_efficient": {"en": "efficient (%)", "zh": "有效单元占比（%）"},
+    "col_ccr": {"en": "CCR efficiency", "zh": "CCR 效率"},
+    "col_bcc": {"en": "BCC efficiency", "zh": "BCC 效率"},
+    "col_scale_eff": {"en": "scale efficiency", "zh": "规模效率"},
+    "col_super_eff": {"en": "super-efficiency", "zh": "超效率"},
+    "s_mismatch": {"en": "Resource-allocation mismatch (health distance)", "zh": "资源配置错配度（健康距离）"},
+    "p_mismatch": {"en": "The ideal allocation of the resources {resources} is the fairest one (minimum sum of the "
+                         "Gini coefficients against the demand {demand}) that gives every unit at least its "
+                         "efficient requirement (input-oriented DEA-BCC target for the outputs {outputs}) and "
+                         "exhausts each national total, solved exactly each year as one linear program; the "
+                         "mismatch degree is the health distance HD = Σ_k w_k |P_k − Q_k| / Q_k between the actual "
+                         "allocation P and the ideal one Q (0 where they coincide).",
+                   "zh": "资源 {resources} 的理想配置为：在每个单元至少获得其有效需要量（以 {outputs} 为产出的投入导向 "
+                         "DEA-BCC 目标值）且各资源全国总量全部分配的条件下，相对于需求 {demand} 的基尼系数之和最小的"
+                         "（最公平的）配置，逐年以一个线性规划精确求解；错配度为实际配置 P 与理想配置 Q 之间的健康距离 "
+                         "HD = Σ_k w_k |P_k − Q_k| / Q_k（两者相同时为 0）。"},
+    "p_mm_levels": {"en": "Levels: {k} classes of HD, {how}; a value equal to a cut point belongs to the higher "
+                          "class.",
+                    "zh": "等级：HD 分为 {k} 级，{how}；等于分界点的值归入较高一级。"},
+    "mm_kmeans": {"en": "cut points at the midpoints between the centres of a seeded K-means clustering of all "
+                        "unit-years",
+                  "zh": "分界点为全部单元—年份的 K 均值聚类（固定随机种子）相邻中心的中点"},
+    "mm_thresholds": {"en": "cut points given in the study file", "zh": "分界点由研究文件给定"},
+    "mm_level_k": {"en": "level {k}", "zh": "第 {k} 级"},
+    "t_mm_weights": {"en": "Weights of the resources in the health distance", "zh": "健康距离中各资源的权重"},
+    "sheet_mm_weights": {"en": "HD weights", "zh": "健康距离权重"},
+    "mm_weights_evaluation": {"en": "Weights of the evaluation step, renormalised to sum 1 over the resources.",
+                              "zh": "取自指标赋权步骤，并在各资源间重新归一化（和为 1）。"},
+    "mm_weights_equal": {"en": "Equal weights.", "zh": "等权重。"},
+    "mm_weights_given": {"en": "Weights given in the study file.", "zh": "权重由研究文件给定。"},
+    "t_mm_levels": {"en": "Mismatch levels and their intervals of HD", "zh": "错配等级及其健康距离区间"},
+    "sheet_mm_levels": {"en": "mismatch levels", "zh": "错配等级"},
+    "col_level_code": {"en": "level", "zh": "等级序号"},
+    "col_level": {"en": "mismatch level", "zh": "错配等级"},
+    "col_interval": {"en": "HD interval", "zh": "健康距离区间"},
+    "t_mm_hd": {"en": "Mismatch degree (health distance HD) by unit and year", "zh": "各单元逐年错配度（健康距离 HD）"},
+    "sheet_mm_hd": {"en": "health distance", "zh": "健康距离"},
+    "level_in": {"en": "Level {year}", "zh": "{year}年等级"},
+    "t_mm_means": {"en": "Mean mismatch degree by year, for the nation and by {group}, and the level of each mean",
+                   "zh": "逐年全国及按{group}划分的平均错配度及其所属等级"},
+    "sheet_mm_means": {"en": "mean mismatch", "zh": "平均错配度"},
+    "col_mean_hd": {"en": "mean HD", "zh": "健康距离均值"},
+    "col_level_of_mean": {"en": "level of the mean", "zh": "均值所属等级"},
+    "t_mm_shares": {"en": "Share of units in each mismatch level by year (%)", "zh": "逐年各错配等级的单元占比（%）"},
+    "sheet_mm_shares": {"en": "level shares", "zh": "等级占比"},
+    "t_mm_shares_region": {"en": "Share of units in each mismatch level by {group} and year (%)",
+                           "zh": "按{group}划分的逐年各错配等级单元占比（%）"},
+    "sheet_mm_shares_region": {"en": "level shares by region", "zh": "分区域等级占比"},
+    "f_mm_trend": {"en": "Mismatch degree HD: national and regional means", "zh": "错配度 HD：全国与区域均值"},
+    "f_mm_maps": {"en": "Mismatch levels, {years}", "zh": "错配等级空间分布（{years}）"},
+    "s_trends": {"en": "Composite-index trends", "zh": "综合指数变化趋势"},
+    "p_trends": {"en": "Unweighted means of {columns} by year for the nation and by {group}.",
+                 "zh": "{columns} 的全国及按{group}划分的逐年简单平均值。"},
+    "t_trends": {"en": "National means and means by {group}, by year", "zh": "全国及按{group}划分的逐年均值"},
+    "sheet_trends": {"en": "trends", "zh": "综合指数趋势"},
+    "f_trend": {"en": "{column}: national and regional means", "zh": "{column}：全国与区域均值"},
+    "s_rm": {"en": "Regional means of {column}", "zh": "分区域 {column} 均值"},
+    "p_rm": {"en": "Unweighted means of {column} by year for the nation and by {group}; the last row is the "
+                   "mean over the years.",
+             "zh": "{column} 的全国及按{group}划分的逐年简单平均值；末行为各年均值。"},
+    "t_rm": {"en": "{column} by year, nation and {group}", "zh": "逐年全国及按{group}划分的 {column}"},
+    "sheet_rm": {"en": "regional means", "zh": "分区域均值"},
+    "t_rm_growth": {"en": "{column}: first and last year, mean and growth by region",
+                    "zh": "{column}：各区域首末年值、均值与增长率"},
+    "sheet_rm_growth": {"en": "regional growth", "zh": "区域增长"},
+    "n_rm_growth": {"en": "Total growth = 100 (last / first − 1); annual growth is the geometric mean rate per year.",
+                    "zh": "总增长率 = 100 ×（末年值 / 首年值 − 1）；年均增长率为几何平均增长率。"},
+    "col_region": {"en": "region", "zh": "区域"},
+    "col_first": {"en": "first year", "zh": "首年"},
+    "col_last": {"en": "last year", "zh": "末年"},
+    "col_total_growth": {"en": "total growth (%)", "zh": "总增长率（%）"},
+    "col_annual_growth": {"en": "annual growth (%)", "zh": "年均增长率（%）"},
+    "s_theil": {"en": "Theil index", "zh": "Theil 指数"},
+    "p_theil": {"en": "Theil T (GE(1)) and Theil L (mean log deviation) of {column} by year, decomposed into the parts "
+                      "within and between the groups of {group} (Shorrocks 1980).",
+                "zh": "{column} 的逐年 Theil T 指数（GE(1)）与 Theil L 指数（平均对数偏差），并分解为{group}的组内"
+                      "与组间两部分（Shorrocks，1980）。"},
+    "t_theil": {"en": "Theil index of {column} by year, within and between the groups of {group}",
+                "zh": "{column} 的逐年 Theil 指数及按{group}的组内、组间分解"},
+    "sheet_theil": {"en": "Theil", "zh": "Theil 指数"},
+    "f_theil": {"en": "Theil T of {column} and its within- and between-region parts",
+                "zh": "{column} 的 Theil T 指数及其区域内、区域间部分"},
+    "col_theil_t": {"en": "Theil T", "zh": "Theil T"},
+    "col_theil_t_within": {"en": "T within", "zh": "T 区域内"},
+    "col_theil_t_between": {"en": "T between", "zh": "T 区域间"},
+    "col_theil_t_within_pct": {"en": "T within (%)", "zh": "T 区域内占比（%）"},
+    "col_theil_l": {"en": "Theil L", "zh": "Theil L"},
+    "col_theil_l_within": {"en": "L within", "zh": "L 区域内"},
+    "col_theil_l_between": {"en": "L between", "zh": "L 区域间"},
+    "col_theil_l_within_pct": {"en": "L within (%)", "zh": "L 区域内占比（%）"},
+    "s_convergence": {"en": "Convergence", "zh": "收敛性分析"},
+    "cv_measure_cv": {"en": "coefficient of variation", "zh": "变异系数"},
+    "cv_measure_sd": {"en": "standard deviation", "zh": "标准差"},
+    "cv_measure_sd_log": {"en": "standard deviation of logs", "zh": "对数标准差"},
+    "p_sigma": {"en": "σ-convergence: the {measure} of {column} across units by year and its linear trend; a "
+                      "significantly negative slope means the units converge.",
+                "zh": "σ 收敛：{column} 在各单元间的逐年{measure}及其线性趋势；斜率显著为负表示存在 σ 收敛。"},
+    "t_sigma": {"en": "σ-convergence of {column}: {measure} by year", "zh": "{column} 的 σ 收敛：逐年{measure}"},
+    "sheet_sigma": {"en": "sigma convergence", "zh": "σ收敛"},
+    "t_sigma_trend": {"en": "Linear trend of the {measure}", "zh": "{measure}的线性趋势"},
+    "sheet_sigma_trend": {"en": "sigma trend", "zh": "σ收敛趋势"},
+    "f_sigma": {"en": "σ-convergence of {column} ({measure})", "zh": "{column} 的 σ 收敛（{measure}）"},
+    "p_beta": {"en": "β-convergence of {column} ({method}): the growth ln(y_t+1 / y_t) regressed on ln y_t; β < 0 "
+                     "(significant) means units that start lower grow faster.",
+               "zh": "{column} 的 β 收敛（{method}）：以增长率 ln(y_t+1 / y_t) 对 ln y_t 回归；β 显著为负表示初始水平"
+                     "较低的单元增长更快。"},
+    "p_beta_conditional": {"en": "Conditional β-convergence controls for {controls}, {effects}.",
+                           "zh": "条件 β 收敛控制了 {controls}，并采用{effects}。"},
+    "cv_no_controls": {"en": "no further variables", "zh": "无其他变量"},
+    "cv_method_ols": {"en": "OLS", "zh": "普通最小二乘"},
+    "cv_method_sar": {"en": "spatial lag model (SAR)", "zh": "空间滞后模型（SAR）"},
+    "cv_method_sdm": {"en": "spatial Durbin model (SDM)", "zh": "空间杜宾模型（SDM）"},
+    "cv_absolute": {"en": "absolute β-convergence", "zh": "绝对 β 收敛"},
+    "cv_conditional": {"en": "conditional β-convergence", "zh": "条件 β 收敛"},
+    "t_beta": {"en": "β-convergence of {column}", "zh": "{column} 的 β 收敛"},
+    "sheet_beta": {"en": "beta convergence", "zh": "β收敛"},
+    "n_beta": {"en": "Speed λ = −ln(1 + β)/{step} per period and half-life ln 2/λ (delta-method standard errors).",
+               "zh": "收敛速度 λ = −ln(1 + β)/{step}，半生命周期 ln 2/λ（标准误由一阶泰勒近似计算）。"},
+    "p_cv_group": {"en": "Computed for the nation and for each group of {group}.", "zh": "分别对全国及{group}的各组计算。"},
+    "p_cv_nation": {"en": "Computed for the nation.", "zh": "对全国计算。"},
+    "col_slope": {"en": "slope", "zh": "斜率"},
+    "col_tstat": {"en": "t", "zh": "t 值"},
+    "col_converging": {"en": "converging", "zh": "是否收敛"},
+    "col_beta": {"en": "β", "zh": "β"},
+    "col_speed": {"en": "speed", "zh": "收敛速度"},
+    "col_half_life": {"en": "half-life", "zh": "半生命周期"},
+    "col_r2": {"en": "R²", "zh": "R²"},
+    "col_n_obs": {"en": "observations", "zh": "观测数"},
+    "col_n_units": {"en": "units", "zh": "单元数"},
+    "col_rho": {"en": "ρ", "zh": "ρ"},
     # -- toolbox: Markov, hot spots, detector, GWR, centrography, TOPSIS (issue 20) ---------------------------
     # -- model family: dynamic, SAC/GNS, Bayesian comparison (issue 19) ---------------------------------------
+    "mf_name_sar": {"en": "spatial lag model (SAR)", "zh": "空间滞后模型（SAR）"},
+    "mf_name_sem": {"en": "spatial error model (SEM)", "zh": "空间误差模型（SEM）"},
+    "mf_name_sdem": {"en": "spatial Durbin error model (SDEM)", "zh": "空间杜宾误差模型（SDEM）"},
+    "mf_name_slx": {"en": "spatial lag of X model (SLX)", "zh": "解释变量空间滞后模型（SLX）"},
+    "mf_name_sac": {"en": "spatial autoregressive combined model (SAC)", "zh": "空间自回归组合模型（SAC）"},
+    "mf_name_gns": {"en": "general nesting spatial model (GNS)", "zh": "广义嵌套空间模型（GNS）"},
+    "mf_name_dynamic_sar": {"en": "dynamic spatial lag model (SAR)", "zh": "动态空间滞后模型（SAR）"},
+    "mf_name_dynamic_sdm": {"en": "dynamic spatial Durbin model (SDM)", "zh": "动态空间杜宾模型（SDM）"},
+    "mf_dynamic_short": {"en": "dynamic {kind}", "zh": "动态 {kind}"},
+    "mf_t_model": {"en": "{model}: {formula}", "zh": "{model}：{formula}"},
+    "mf_t_effects_dynamic": {"en": "Short-run and long-run effects of the {model}: {formula}",
+                             "zh": "{model}的短期与长期效应：{formula}"},
+    "mf_col_short_run": {"en": "Short run", "zh": "短期"},
+    "mf_col_long_run": {"en": "Long run", "zh": "长期"},
+    "mf_col_uncorrected": {"en": "Before the bias correction", "zh": "偏误校正前"},
+    "mf_bias_lee-yu": {"en": "Lee–Yu (2010)", "zh": "Lee–Yu（2010）"},
+    "mf_bias_yu-de-jong-lee": {"en": "Yu–de Jong–Lee (2008)", "zh": "Yu–de Jong–Lee（2008）"},
+    "mf_bias_elhorst": {"en": "Elhorst", "zh": "Elhorst"},
+    "mf_n_error_weights": {"en": "Error process u = λMu + ε with M = {m}.", "zh": "误差过程 u = λMu + ε，M = {m}。"},
+    "mf_m_is_w": {"en": "W (the matrix of the spatial lag)", "zh": "W（与空间滞后项相同的矩阵）"},
+    "mf_n_dynamic": {"en": "Quasi-ML conditional on the first period ({first}); T = {t} periods after it; lags in "
+                           "time: {lags}.",
+                     "zh": "以首期（{first}）为条件的拟极大似然估计；T = {t} 为首期之后的期数；时间滞后项：{lags}。"},
+    "mf_lags_ylag": {"en": "τ · y(t−1)", "zh": "τ · y(t−1)"},
+    "mf_lags_wylag": {"en": "η · W y(t−1)", "zh": "η · W y(t−1)"},
+    "mf_lags_both": {"en": "τ · y(t−1) and η · W y(t−1)", "zh": "τ · y(t−1) 与 η · W y(t−1)"},
+    "mf_eq_ylag": {"en": "τy(t−1)", "zh": "τy(t−1)"},
+    "mf_eq_wylag": {"en": "ηWy(t−1)", "zh": "ηWy(t−1)"},
+    "mf_eq_both": {"en": "τy(t−1) + ηWy(t−1)", "zh": "τy(t−1) + ηWy(t−1)"},
+    "mf_row_stationarity": {"en": "Stationarity", "zh": "平稳性"},
+    "mf_stable": {"en": "stable", "zh": "平稳"},
+    "mf_not_stationary": {"en": "NOT stationary", "zh": "非平稳"},
+    "mf_row_radius": {"en": "Spectral radius of A", "zh": "A 的谱半径"},
+    "mf_p_static": {"en": "ML estimation of the {model} {effects} for {formula}; effects by simulation ({n_draws} "
+                          "draws, seed {seed}).",
+                    "zh": "以极大似然估计{model}（{effects}）：{formula}；效应分解采用模拟法（{n_draws} 次抽样，种子 {seed}）。"},
+    "mf_p_sem": {"en": "ML estimation of the {model} {effects} for {formula}. The SEM has no spatial multiplier: its "
+                       "direct effects equal the coefficients and its indirect effects are zero, so no effects table "
+                       "is shown.",
+                 "zh": "以极大似然估计{model}（{effects}）：{formula}。SEM 不含空间乘数：其直接效应等于系数、间接效应为零，"
+                       "故不列效应表。"},
+    "mf_p_sac": {"en": "ML estimation of y = ρWy + Xβ{wx} + u, u = λMu + ε {effects} for {formula}: ρ and λ maximise "
+                       "the two-dimensional concentrated likelihood with both log-determinants; effects of "
+                       "(I − ρW)⁻¹(β_k I + θ_k W) by simulation ({n_draws} draws, seed {seed}).",
+                 "zh": "以极大似然估计 y = ρWy + Xβ{wx} + u，u = λMu + ε（{effects}）：{formula}；ρ 与 λ 使含两个对数"
+                       "行列式的二维集中似然函数最大；(I − ρW)⁻¹(β_k I + θ_k W) 的效应分解采用模拟法（{n_draws} 次抽样，"
+                       "种子 {seed}）。"},
+    "mf_p_dynamic": {"en": "Quasi-ML estimation of y(t) = {lags} + ρWy(t) + X(t)β{wx} + fixed effects + ε(t) "
+                           "{effects} for {formula}, conditional on the first period {first} (Yu, de Jong & Lee 2008; "
+                           "Lee & Yu 2010). Short-run effects of (I − ρW)⁻¹(β_k I + θ_k W), long-run effects of "
+                           "((1 − τ)I − (ρ + η)W)⁻¹(β_k I + θ_k W) (Debarsy, Ertur & LeSage 2012), by simulation "
+                           "({n_draws} draws, seed {seed}).",
+                     "zh": "以首期 {first} 为条件的拟极大似然估计：y(t) = {lags} + ρWy(t) + X(t)β{wx} + 固定效应 + ε(t)"
+                           "（{effects}）：{formula}（Yu、de Jong 与 Lee，2008；Lee 与 Yu，2010）。短期效应为 "
+                           "(I − ρW)⁻¹(β_k I + θ_k W)，长期效应为 ((1 − τ)I − (ρ + η)W)⁻¹(β_k I + θ_k W)（Debarsy、"
+                           "Ertur 与 LeSage，2012），均采用模拟法（{n_draws} 次抽样，种子 {seed}）。"},
+    "mf_p_uncorrected": {"en": "The bias correction of {bias} removes the leading O(1/T) bias of unit effects or O(1/N) "
+                               "bias of time effects from the quasi-ML estimates; the second column shows the "
+                               "estimates before it.",
+                         "zh": "{bias}偏误校正消除了拟极大似然估计中个体效应的 O(1/T) 主导偏误或时间效应的 O(1/N) "
+                               "主导偏误；第二列为校正前的估计值。"},
+    "mf_p_stable": {"en": "The estimated process is stationary: the spectral radius of A = (I − ρW)⁻¹(τI + ηW) is "
+                          "{radius} < 1 (|τ| + |ρ| + |η| = {abs_sum}).",
+                    "zh": "估计的过程满足平稳性：A = (I − ρW)⁻¹(τI + ηW) 的谱半径为 {radius} < 1"
+                          "（|τ| + |ρ| + |η| = {abs_sum}）。"},
+    "mf_p_not_stationary": {"en": "Warning: the estimates are NOT stationary: the spectral radius of "
+                                  "A = (I − ρW)⁻¹(τI + ηW) is {radius} (it must be below 1; |τ| + |ρ| + |η| = "
+                                  "{abs_sum}). The process they describe is explosive; the bias correction and the "
+                                  "long-run effects assume a stable process and must not be interpreted. Check the "
+                                  "data (trends, units) and the specification.",
+                            "zh": "警告：估计值不满足平稳性条件：A = (I − ρW)⁻¹(τI + ηW) 的谱半径为 {radius}（应小于 1；"
+                                  "|τ| + |ρ| + |η| = {abs_sum}）。所描述的过程是发散的；偏误校正与长期效应均以平稳过程"
+                                  "为前提，不能据此解释。请检查数据（趋势、单元）与模型设定。"},
+    "mf_n_long_run_missing": {"en": "Long-run effects are not computed: 1 − τ − ρ − η = {value} is not positive (the "
+                                    "process is not stationary).",
+                              "zh": "未计算长期效应：1 − τ − ρ − η = {value} 不为正（过程不平稳）。"},
+    "mf_p_gns_identification": {"en": "Caution (LeSage & Pace 2009, ch. 2): with M = W the GNS is only weakly "
+                                      "identified; ρ, λ and θ trade off against each other, so the estimates of the "
+                                      "spatial parameters are fragile. Prefer an SDM or SDEM, or give the error "
+                                      "process its own weights ([sdm] error_weights).",
+                                "zh": "注意（LeSage 与 Pace，2009，第 2 章）：当 M = W 时 GNS 仅为弱识别，ρ、λ 与 θ "
+                                      "相互替代，空间参数的估计不稳健；建议改用 SDM 或 SDEM，或为误差过程另设权重矩阵。"},
+    "mf_f_effects": {"en": "Direct, indirect and total effects of the {model}", "zh": "{model}的直接、间接与总效应"},
+    "mf_f_effects_short": {"en": "Short-run direct, indirect and total effects of the {model}",
+                           "zh": "{model}的短期直接、间接与总效应"},
+    "mf_f_effects_long": {"en": "Long-run direct, indirect and total effects of the {model}",
+                          "zh": "{model}的长期直接、间接与总效应"},
+    "mf_sheet_model": {"en": "spatial_model", "zh": "空间面板模型"},
+    "mf_sheet_effects": {"en": "short_long_run_effects", "zh": "短期与长期效应"},
+    "mf_s_bayes": {"en": "Bayesian comparison of model families", "zh": "模型族的贝叶斯比较"},
+    "mf_t_bayes": {"en": "Posterior model probabilities (LeSage 2014): {formula}",
+                   "zh": "后验模型概率（LeSage 2014）：{formula}"},
+    "mf_sheet_bayes": {"en": "bayes_comparison", "zh": "贝叶斯模型比较"},
+    "mf_col_model": {"en": "model", "zh": "模型"},
+    "mf_col_log_marginal": {"en": "log marginal likelihood", "zh": "对数边际似然"},
+    "mf_col_probability": {"en": "posterior probability", "zh": "后验概率"},
+    "mf_col_k": {"en": "coefficients", "zh": "系数个数"},
+    "mf_col_dof": {"en": "degrees of freedom (2a)", "zh": "自由度（2a）"},
+    "mf_col_spatial": {"en": "spatial parameter", "zh": "空间参数"},
+    "mf_col_post_mean": {"en": "posterior mean", "zh": "后验均值"},
+    "mf_col_post_sd": {"en": "posterior sd", "zh": "后验标准差"},
+    "mf_col_post_mode": {"en": "posterior mode", "zh": "后验众数"},
+    "mf_n_bayes_priors": {"en": "Equal prior model probabilities; p(β) ∝ 1, p(σ²) ∝ 1/σ², ρ (λ) uniform on "
+                                "({lo}, {hi}); β and σ² integrated analytically, ρ and λ numerically (adaptive "
+                                "quadrature).",
+                          "zh": "各模型先验概率相等；p(β) ∝ 1，p(σ²) ∝ 1/σ²，ρ（λ）在 ({lo}, {hi}) 上服从均匀分布；"
+                                "β 与 σ² 解析积分，ρ 与 λ 数值积分（自适应求积）。"},
+    "mf_n_bayes_fe_lee-yu": {"en": "Fixed effects ({effects}) removed by the Lee–Yu (2010) orthonormal "
+                                   "transformation (n = {n} transformed observations).",
+                             "zh": "固定效应（{effects}）以 Lee–Yu（2010）正交变换消除（变换后观测数 n = {n}）。"},
+    "mf_n_bayes_fe_integrated": {"en": "Fixed effects ({effects}) integrated out under a flat prior (degrees of "
+                                       "freedom NT − k − q; n = {n}).",
+                                 "zh": "固定效应（{effects}）在平坦先验下积分消去（自由度 NT − k − q；n = {n}）。"},
+    "mf_n_bayes_w": {"en": "W = {w}; spatial lags of the raw data (exact convention).",
+                     "zh": "W = {w}；空间滞后项基于原始数据（精确约定）。"},
+    "mf_p_bayes": {"en": "With equal prior probabilities for OLS, SLX, SAR, SDM, SEM and SDEM, the posterior "
+                         "probabilities favour the {best} (posterior probability {p}). The table gives each family's log marginal "
+                         "likelihood and the posterior mean, sd and mode of its spatial parameter (LeSage 2014).",
+                   "zh": "在 OLS、SLX、SAR、SDM、SEM 与 SDEM 先验概率相等的条件下，后验概率最支持 {best}（后验概率 {p}）。"
+                         "表中列出各模型族的对数边际似然及其空间参数的后验均值、标准差与众数（LeSage 2014）。"},
+    "mf_p_bayes_islands": {"en": "Units without a neighbour in W: {units}. In every family their spatial lag is zero "
+                                 "and W has a zero eigenvalue for each of them; this is allowed with unit effects "
+                                 "only (with time effects the comparison needs a row-standardised W and stops).",
+                           "zh": "W 中没有邻居的单元：{units}。这些单元在各模型族中的空间滞后项均为零，W 相应存在零特征值；"
+                                 "这仅在个体效应下允许（含时间效应时比较需要行标准化的 W，将中止运行）。"},
     # -- data preparation: changes, derived variables, quality screen (issue 15) -----------------------------
     "t_derived": {"en": "Derived variables", "zh": "派生变量"},
     "sheet_derived": {"en": "derived", "zh": "派生变量"},

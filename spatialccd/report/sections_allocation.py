@@ -69,7 +69,8 @@ def dea_section(summary: pd.DataFrame, efficiency: pd.DataFrame, means, *, model
     pct_efficient, ccr, bcc, scale_efficiency [, super_efficiency]), the unit × period efficiency
     (``efficiency``: index unit, columns times) and the regional mean trend (``means``: RegionalMeans)."""
     t1 = Table.from_frame(_years(_headers(summary, opts, _DEA_HEADERS), opts), name="dea_summary", digits=opts.digits,
-                          title=opts.m("t_dea_summary", model=opts.m(f"dea_{model}")), sheet=opts.m("sheet_dea_summary"),
+                          title=opts.m("t_dea_summary", model=opts.m(f"dea_{model}")),
+                          sheet=opts.m("sheet_dea_summary"),
                           notes=(opts.m("n_dea_efficient"),))
     wide = efficiency.copy()
     wide.index = unit_labels(wide.index, opts.names)
@@ -107,7 +108,8 @@ def _intervals(thresholds: Sequence[float], names: Sequence[str], opts: ReportOp
 
 
 def mismatch_section(frame: pd.DataFrame, *, weights: pd.Series, weights_source: str, thresholds: Sequence[float],
-                     kmeans: bool, shares: pd.DataFrame, shares_by_region: pd.DataFrame, means, mean_codes: pd.DataFrame,
+                     kmeans: bool, shares: pd.DataFrame, shares_by_region: pd.DataFrame, means,
+                     mean_codes: pd.DataFrame,
                      group, resources: Sequence[str], demand: Sequence[str], outputs: Sequence[str],
                      maps: Figure | None, opts: ReportOptions) -> Section:
     """Seed 004's tables from a :class:`~spatialccd.mismatch.MismatchResult` frame (unit, time, HD, level_code …):
@@ -179,7 +181,7 @@ def regional_means_section(means, *, column: str, group, opts: ReportOptions) ->
     levels.loc[opts.m("col_period_mean")] = _regions(means.levels, opts).mean()
     t1 = Table.from_frame(levels, name="regional_means", digits=opts.digits,
                           title=opts.m("t_rm", column=column, group=_group_text(group, opts)), sheet=opts.m("sheet_rm"))
-    summary = means.summary.copy()
+    summary = means.overall.copy()
     summary.index = [_region(r, opts) for r in summary.index]
     summary.index.name = opts.m("col_region")
     t2 = Table.from_frame(_headers(summary, opts, _GROWTH_HEADERS), name="regional_growth", digits=opts.digits,
@@ -192,11 +194,11 @@ def regional_means_section(means, *, column: str, group, opts: ReportOptions) ->
 # -- Theil ---------------------------------------------------------------------------------------
 def theil_section(result, *, column: str, group, opts: ReportOptions) -> Section:
     """Theil T and L by year with their within/between-group parts (:class:`~spatialccd.TheilResult`)."""
-    frame = _years(_headers(result.summary, opts, _THEIL_HEADERS), opts)
+    frame = _years(_headers(result.components, opts, _THEIL_HEADERS), opts)
     table = Table.from_frame(frame, name="theil", digits=opts.digits,
                              title=opts.m("t_theil", column=column, group=_group_text(group, opts)),
                              sheet=opts.m("sheet_theil"))
-    parts = result.summary[["T", "T_within", "T_between"]].rename(columns=lambda c: opts.m(_THEIL_HEADERS[c]))
+    parts = result.components[["T", "T_within", "T_between"]].rename(columns=lambda c: opts.m(_THEIL_HEADERS[c]))
     fig = Figure.from_matplotlib(trend_chart(parts, ylabel=opts.m("col_theil_t"), lang=opts.lang), name="theil_trend",
                                  title=opts.m("f_theil", column=column))
     return Section(id="theil", title=opts.m("s_theil"), tables=(table,), figures=(fig,),
@@ -207,7 +209,8 @@ def theil_section(result, *, column: str, group, opts: ReportOptions) -> Section
 def convergence_section(sigma, betas: Mapping[str, object], *, column: str, group, controls: Sequence[str],
                         effects: str, opts: ReportOptions) -> Section:
     """σ-convergence (:class:`~spatialccd.convergence.SigmaConvergence`: the dispersion by year and its
-    trend) and β-convergence (``betas``: "absolute"/"conditional" → :class:`~spatialccd.convergence.BetaConvergence`)."""
+    trend) and β-convergence (``betas``: "absolute"/"conditional" →
+    :class:`~spatialccd.convergence.BetaConvergence`; ``controls`` and ``effects`` of the conditional one)."""
     tables, figures, paras = [], [], []
     if sigma is not None:
         measure = opts.m(f"cv_measure_{sigma.measure}")
@@ -218,7 +221,8 @@ def convergence_section(sigma, betas: Mapping[str, object], *, column: str, grou
         trend.index = [_region(r, opts) for r in trend.index]
         trend.index.name = opts.m("col_region")
         tables.append(Table.from_frame(_headers(trend, opts, _SIGMA_HEADERS), name="sigma_trend", digits=4,
-                                       title=opts.m("t_sigma_trend", measure=measure), sheet=opts.m("sheet_sigma_trend")))
+                                       title=opts.m("t_sigma_trend", measure=measure),
+                                       sheet=opts.m("sheet_sigma_trend")))
         figures.append(_trend_figure(sigma.series, name="sigma_convergence", ylabel=measure,
                                      title=opts.m("f_sigma", column=column, measure=measure), opts=opts))
         paras.append(opts.m("p_sigma", column=column, measure=measure))

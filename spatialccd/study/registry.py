@@ -7,12 +7,14 @@ analysis: its table and step in a domain module, its key in :data:`RUN_ORDER` an
 """
 from __future__ import annotations
 
-from . import steps, steps_structure
+from . import steps, steps_allocation, steps_structure
+from . import steps_models
 from .schema import CORE
 
 __all__ = ["SCHEMA", "STEPS", "ORDER", "RUN_ORDER"]
 
-_DOMAINS = (steps, steps_structure)
+_DOMAINS = (steps, steps_structure, steps_allocation)
+_DOMAINS += (steps_models,)
 
 SCHEMA = {**CORE}
 STEPS: dict = {}
@@ -21,11 +23,13 @@ for _domain in _DOMAINS:
     STEPS.update(_domain.STEPS)
 
 #: Order of the report's sections.
-ORDER = ("data", "evaluation", "coordination", "types", "obstacle", "weights", "moran", "lisa", "dagum", "kde",
-         "panel_moran", "tests", "sdm", "sdm_regional", "sdm_robustness")
+ORDER = ("data", "evaluation", "trends", "coordination", "types", "regional_means", "obstacle", "dea", "mismatch",
+         "weights", "moran", "lisa", "dagum", "theil", "convergence", "kde",
+         "panel_moran", "tests", "bayes", "sdm", "sdm_regional", "sdm_robustness")
 #: Order in which the steps run: LISA before Moran, so that the Moran scatter reuses the LISA inference.
-RUN_ORDER = ("data", "evaluation", "coordination", "types", "obstacle", "weights", "sdm_regional", "sdm_robustness",
-             "lisa", "moran", "dagum", "kde", "panel_moran", "tests", "sdm")
+RUN_ORDER = ("data", "evaluation", "coordination", "trends", "types", "regional_means", "obstacle", "dea", "mismatch",
+             "weights", "sdm_regional", "sdm_robustness",
+             "lisa", "moran", "dagum", "theil", "convergence", "kde", "panel_moran", "tests", "bayes", "sdm")
 
 if set(ORDER) != set(STEPS) or set(RUN_ORDER) != set(STEPS):
     raise RuntimeError(f"study registry out of step: {sorted(set(STEPS) ^ set(ORDER))}")

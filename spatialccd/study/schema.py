@@ -27,6 +27,9 @@ def vocab(name: str, default, *, exclude: tuple[str, ...] = ()) -> Opt:
 
 
 COLUMN = Opt(str, "D")
+#: ``[sdm] kind``: the static families of SpatialPanelModel and SAC/GNS (issue 19); ``[weights] kind`` words.
+MODEL_KINDS = ("sar", "sem", "sdm", "sdem", "slx", "sac", "gns")
+WEIGHT_KINDS = ("contiguity", "knn", "distance")
 SEED = Opt(int, 0)
 FIXED = ("none",)  # the spatial models of a study always have fixed effects
 #: The core tables (the domain modules add theirs; spatialccd.study.registry merges them).
@@ -62,11 +65,17 @@ CORE: dict[str, dict[str, Opt]] = {
             "bounds": Opt(list, item=float)},
     "tests": {"formula": Opt(str), "effects": vocab("effects", "twoways", exclude=FIXED),
               "lag_convention": vocab("lag_convention", "exact"), "alpha": Opt(float, 0.05),
-              "panel_moran": Opt(bool, False)},
+              "panel_moran": Opt(bool, False),
+              "bayesian": Opt(bool, False), "fixed_effects": vocab("fixed_effects", None)},
     "sdm": {"formula": Opt(str, required=True),
             "effects": vocab("effects", "twoways", exclude=FIXED),
-            "bias_correction": vocab("bias_correction", None),
+            "kind": Opt(str, "sdm", MODEL_KINDS),
+            "dynamic": vocab("dynamic", None),
+            "bias_correction": Opt(str, None, tuple(dict.fromkeys(VOCABULARIES["bias_correction"]
+                                                                + VOCABULARIES["dynamic_correction"])),
+                                   vocabulary="bias_correction"),
             "lag_convention": vocab("lag_convention", "exact"),
+            "error_weights": Opt(str, None, WEIGHT_KINDS),
             "n_draws": Opt(int, 1000), "seed": SEED,
             "by_region": Opt((str, dict)), "robustness_weights": Opt(list, item=str)},
     "report": {"lang": vocab("lang", "en"), "names": Opt(str, None, ("en", "zh", "code")),

@@ -232,6 +232,10 @@ def _check_cross(spec: dict, source: str) -> None:
             _check_formula(spec[section]["formula"], source, section)
     from .steps_structure import check_spec as _check_structure   # [types], by_region, robustness_weights
     _check_structure(spec, source)
+    from .steps_allocation import check_spec as _check_allocation   # [dea], [mismatch], [trends], [convergence] …
+    _check_allocation(spec, source)
+    from .steps_models import check_spec as _check_models   # [sdm] kind, dynamic, error_weights; [tests] bayesian
+    _check_models(spec, source)
 
 
 def _check_coordination(c: dict, source: str) -> None:

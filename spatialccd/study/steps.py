@@ -374,9 +374,15 @@ def compute_kde(ctx):
 
 
 def _model_options(ctx) -> dict:
-    """The study's chosen specification: [sdm] when present, else [tests]."""
+    """The study's chosen specification for the static models: [sdm] when present, else [tests].
+
+    A dynamic model's ``"yu-de-jong-lee"`` correction has no static counterpart: the static
+    models (the [tests] comparison) then take none, and their table note says so.
+    """
     s = ctx.spec.get("sdm") or ctx.spec["tests"]
-    return dict(effects=s["effects"], bias_correction=s.get("bias_correction"), lag_convention=s["lag_convention"])
+    bias = s.get("bias_correction")
+    return dict(effects=s["effects"], bias_correction=None if bias == "yu-de-jong-lee" else bias,
+                lag_convention=s["lag_convention"])
 
 
 def compute_tests(ctx) -> TestsStep:
@@ -416,8 +422,13 @@ def _recovery(res, impacts) -> pd.DataFrame | None:
     return frame
 
 
-def compute_sdm(ctx) -> ModelStep:
+def compute_sdm(ctx):
+    """The model of [sdm]: the static SDM here; every other ``kind`` and the dynamic models in :mod:`.steps_models`."""
     s = ctx.spec["sdm"]
+    if s["kind"] != "sdm" or s["dynamic"] is not None:
+        from .steps_models import compute_model
+
+        return compute_model(ctx)
     res = ctx.fit("sdm", s["formula"], **_model_options(ctx))
     impacts = res.impacts(n_draws=s["n_draws"], seed=s["seed"])
     return ModelStep(result=res, impacts=impacts, recovery=_recovery(res, impacts) if ctx.study.simulated else None)
@@ -533,7 +544,11 @@ def present_tests(r: TestsStep, run, opts):
     return S.tests_section(r.chain, r.comparison, w_description=run.results["weights"].description, opts=opts)
 
 
-def present_sdm(r: ModelStep, run, opts):
+def present_sdm(r, run, opts):
+    if not isinstance(r, ModelStep):   # another kind, or a dynamic model
+        from .steps_models import present_model
+
+        return present_model(r, run, opts)
     s = run.study.spec["sdm"]
     return S.sdm_section(r.result, r.impacts, n_draws=s["n_draws"], seed=s["seed"],
                          w_description=run.results["weights"].description, recovery=r.recovery, opts=opts)

@@ -36,11 +36,12 @@ Study-file keys (validated by :func:`check_spec`, called from ``spec._check_cros
 ``group`` everywhere is "region4", "region3", a data column or a table unit → group.  What can be
 checked from the study file alone (columns named twice, a DEA with fewer units in ``[data] keep``
 than inputs + outputs, thresholds not increasing, weights not summing to 1 …) is checked when the
-file is read; a DEA with fewer units in the data than inputs + outputs stops right after the data
-step, before any linear program, naming ``[dea] inputs`` (or ``[mismatch] resources``).
+file is read; a DEA with fewer units in the data than inputs + outputs stops as its step starts,
+before any linear program, naming ``[dea] inputs`` (or ``[mismatch] resources``).
 """
 from __future__ import annotations
 
+import warnings
 from dataclasses import dataclass, field
 from typing import get_args
 
@@ -188,7 +189,8 @@ def check_spec(spec: dict, source: str) -> None:
         if isinstance(group, dict):
             bad = [k for k, v in group.items() if not isinstance(v, str) or not v.strip()]
             if bad:
-                raise _fail(source, table, "group", f"every unit must map to a group name (a string); not for {bad[:10]}")
+                raise _fail(source, table, "group",
+                            f"every unit must map to a group name (a string); not for {bad[:10]}")
 
 
 # -- step results ----------------------------------------------------------------------------
@@ -288,14 +290,14 @@ def _group_order(labels: pd.Series, group) -> list:
 
 def _means(ctx, frame: pd.DataFrame, column: str, group):
     """:func:`~spatialccd.regional_means` by ``group``, or of the nation alone (``group`` None)."""
-    from ..inequality import NATION, RegionalMeans, regional_means
+    from ..inequality import RegionalMeans, regional_means
 
     unit, time = ctx.panel.unit, ctx.panel.time
     if group is not None:
         return regional_means(frame, column, group=group, unit=unit, time=time)
-    whole = regional_means(frame, column, group={u: NATION for u in ctx.panel.units}, unit=unit, time=time)
+    whole = regional_means(frame, column, group={u: "all" for u in ctx.panel.units}, unit=unit, time=time)
     return RegionalMeans(levels=whole.levels.iloc[:, :1], growth=whole.growth.iloc[:, :1],
-                         summary=whole.summary.iloc[:1])
+                         overall=whole.overall.iloc[:1])
 
 
 def _add_columns(ctx, derived: pd.DataFrame, table: str) -> None:
@@ -323,18 +325,23 @@ def compute_dea(ctx) -> DEAStep:
     _enough_units(ctx, ctx.panel.N * (ctx.panel.T if pooled else 1), "dea", "inputs",
                   len(d["inputs"]) + len(d["outputs"]))
     indexed = frame.set_index([time, unit])
-    blocks = {"pooled": indexed} if pooled else {t: indexed.xs(t, level=time, drop_level=False)
-                                                  for t in ctx.panel.times}
+    # a yearly frontier compares the units of one year (labelled by unit); a pooled one all (time, unit) pairs
+    blocks = {"pooled": indexed} if pooled else {t: indexed.xs(t, level=time) for t in ctx.panel.times}
     results, rows = {}, []
     for key, block in blocks.items():
-        res = dea(block[d["inputs"]], block[d["outputs"]], model=d["model"], orientation=d["orientation"],
-                  slacks=d["slacks"], super_efficiency=d["super_efficiency"])
+        with warnings.catch_warnings(record=True) as caught:   # say which year a warning is about
+            warnings.simplefilter("always")
+            res = dea(block[d["inputs"]], block[d["outputs"]], model=d["model"], orientation=d["orientation"],
+                      slacks=d["slacks"], super_efficiency=d["super_efficiency"])
+        for w in caught:
+            warnings.warn(f"[dea] {time} {key}: {w.message}" if not pooled else f"[dea] {w.message}", w.category,
+                          stacklevel=2)
         results[key] = res
         cols = {"efficiency": res.efficiency, "efficient": res.efficient, "ccr": res.ccr, "bcc": res.bcc,
                 "scale_efficiency": res.scale_efficiency, "rts": res.rts}
         if res.super_efficiency is not None:
             cols["super_efficiency"] = res.super_efficiency
-        rows.append(pd.DataFrame(cols))
+        rows.append(pd.DataFrame(cols) if pooled else pd.concat({key: pd.DataFrame(cols)}))
     scores = pd.concat(rows).rename_axis([time, unit])
     grouped = scores.groupby(level=time)
     summary = pd.DataFrame({"efficiency": grouped["efficiency"].mean(), "n_efficient": grouped["efficient"].sum(),
@@ -412,24 +419,17 @@ def compute_mismatch(ctx) -> MismatchStep:
 
 
 def compute_trends(ctx) -> TrendsStep:
-    from ..inequality import regional_means
-
     cols = ctx.spec["trends"]["columns"] or list(ctx.spec["indicators"].subsystems)
     frame = _long(ctx, cols, "trends", "columns")
     group = _group_of(ctx, "trends")
-    unit, time = ctx.panel.unit, ctx.panel.time
-    return TrendsStep(means={c: regional_means(frame, c, group=group, unit=unit, time=time) for c in cols},
-                      group=group)
+    return TrendsStep(means={c: _means(ctx, frame, c, group) for c in cols}, group=group)
 
 
 def compute_regional_means(ctx) -> RegionalMeansStep:
-    from ..inequality import regional_means
-
     col = ctx.spec["regional_means"]["column"]
     frame = _long(ctx, [col], "regional_means", "column")
     group = _group_of(ctx, "regional_means")
-    return RegionalMeansStep(means=regional_means(frame, col, group=group, unit=ctx.panel.unit, time=ctx.panel.time),
-                             column=col, group=group)
+    return RegionalMeansStep(means=_means(ctx, frame, col, group), column=col, group=group)
 
 
 def compute_theil(ctx) -> TheilStep:
@@ -487,7 +487,8 @@ def present_mismatch(r: MismatchStep, run, opts):
 
         fig = choropleth_by_year(run.panel, "HD_level", unit=opts.unit, time=opts.time, years=list(r.map_years),
                                  scheme="user", bins=list(range(1, k + 1)), labels=R.level_labels(k, opts.lang),
-                                 cmap="RdYlGn_r", legend_title=opts.m("col_level"), lang=opts.lang)
+                                 cmap="RdYlGn_r", legend_title=opts.m("col_level"), lang=opts.lang,
+                                 ncols=2 if len(r.map_years) in (2, 4) else 3)
         maps = R.Figure.from_matplotlib(fig, name="mismatch_maps", title=opts.m(
             "f_mm_maps", years=", ".join(map(str, r.map_years))))
     return R.mismatch_section(r.result.frame, weights=r.weights, weights_source=r.weights_source,
