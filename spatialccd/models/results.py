@@ -4,14 +4,13 @@ from __future__ import annotations
 import warnings
 from dataclasses import dataclass, field
 
-import numpy as np
 import pandas as pd
-from scipy import stats
 
 from .._options import ImpactsMethod
 from ..exceptions import SpatialCCDDeprecationWarning, SpatialCCDError
 from ..summary import Summary, SummaryMixin
 from .effects import EffectSpec, Impacts, compute_impacts
+from .mlresults import MLResults
 
 MODEL_TITLES = {"sar": "Spatial lag (SAR)", "sdm": "Spatial Durbin (SDM)", "sem": "Spatial error (SEM)",
                 "sdem": "Spatial Durbin error (SDEM)", "slx": "Spatial lag of X (SLX)"}
@@ -66,10 +65,11 @@ class _CovFrame(pd.DataFrame):
 
 
 @dataclass(frozen=True)
-class SpatialPanelResults(SummaryMixin):
+class SpatialPanelResults(MLResults):
     """Results of :meth:`SpatialPanelModel.fit`.
 
-    Attributes are read-only; pandas outputs are copies.  ``params`` holds β
+    Attributes are read-only; pandas outputs are copies.  Coefficients, covariance, tests and
+    information criteria come from :class:`~spatialccd.models.mlresults.MLResults`.  ``params`` holds β
     (named after the regressors), θ (``W_<name>``) and then ``rho`` (lag family)
     or ``lambda`` (error family).
     """
@@ -81,15 +81,6 @@ class SpatialPanelResults(SummaryMixin):
     cov_type: str
     formula: str
     yname: str
-    _params: pd.Series = field(repr=False)
-    _cov: pd.DataFrame = field(repr=False)
-    sigma2: float
-    sigma2_se: float
-    llf: float
-    nobs: int
-    N: int  # noqa: N815
-    T: int  # noqa: N815
-    n_effective: float
     df_resid: float
     r2_within: float
     corr2: float
@@ -101,33 +92,9 @@ class SpatialPanelResults(SummaryMixin):
 
     # --- coefficients -------------------------------------------------------
     @property
-    def params(self) -> pd.Series:
-        return self._params.copy()
-
-    @property
     def cov_params(self) -> pd.DataFrame:
         """Covariance of :attr:`params` (labelled); call it, ``res.cov_params()``, as in statsmodels."""
         return _CovFrame(self._cov.copy())
-
-    @property
-    def bse(self) -> pd.Series:
-        """Standard errors: square roots of the diagonal of :meth:`cov_params`."""
-        return pd.Series(np.sqrt(np.diag(self._cov)), index=self._params.index, name="bse")
-
-    @property
-    def tvalues(self) -> pd.Series:
-        """z statistics params / bse (normal reference distribution)."""
-        return (self._params / self.bse).rename("z")
-
-    @property
-    def pvalues(self) -> pd.Series:
-        """Two-sided normal p-values of :attr:`tvalues`."""
-        return pd.Series(2 * stats.norm.sf(np.abs(self.tvalues)), index=self._params.index, name="pvalue")
-
-    def conf_int(self, alpha: float = 0.05) -> pd.DataFrame:
-        """Normal confidence intervals at level 1 − alpha: columns ``lower``, ``upper``."""
-        z = stats.norm.ppf(1 - alpha / 2)
-        return pd.DataFrame({"lower": self._params - z * self.bse, "upper": self._params + z * self.bse})
 
     @property
     def spatial_name(self) -> str | None:
@@ -166,21 +133,6 @@ class SpatialPanelResults(SummaryMixin):
         return getattr(ld, "trace_method", "none") if ld is not None else "none"
 
     # --- fit statistics -----------------------------------------------------
-    @property
-    def k_params(self) -> int:
-        """Number of estimated parameters including σ² (for AIC/BIC)."""
-        return len(self._params) + 1  # + σ²
-
-    @property
-    def aic(self) -> float:
-        """−2ℓ + 2k."""
-        return -2 * self.llf + 2 * self.k_params
-
-    @property
-    def bic(self) -> float:
-        """−2ℓ + k log(NT)."""
-        return -2 * self.llf + np.log(self.nobs) * self.k_params
-
     def fixed_effects(self) -> FixedEffects:
         """Recovered fixed effects (see :class:`FixedEffects` for the normalisation)."""
         return self._fixed
@@ -202,12 +154,6 @@ class SpatialPanelResults(SummaryMixin):
                                method=method, n_draws=n_draws, seed=seed, alpha=alpha, bounds=self.bounds)
 
     # --- presentation -------------------------------------------------------
-    def to_frame(self, alpha: float = 0.05) -> pd.DataFrame:
-        """Coefficient table: coef, std err, z, P>|z| and the confidence interval."""
-        ci = self.conf_int(alpha)
-        return pd.DataFrame({"coef": self._params, "std err": self.bse, "z": self.tvalues, "P>|z|": self.pvalues,
-                             f"[{alpha / 2:.3f}": ci["lower"], f"{1 - alpha / 2:.3f}]": ci["upper"]})
-
     def summary(self, alpha: float = 0.05) -> Summary:
         facts = (("Model", self.kind.upper()), ("Effects", self.effects), ("Dep. variable", self.yname),
                  ("N (units)", str(self.N)), ("T (periods)", str(self.T)), ("Observations", str(self.nobs)),
