@@ -71,7 +71,7 @@ SEED004_DEMAND = ("population", "10k persons")
 SEED004_OUTPUTS = (("primary_visits", "10k visits", 3.0), ("primary_admissions", "10k admissions", 0.03))
 #: dispersion of per-capita resources around the fair (demand-proportional) share, by belt:
 #: the West furthest from it (seed 004 §3.2); it narrows over the years (§3.1).
-_SPREAD = {"East": 0.88, "Central": 0.80, "West": 1.36}
+_SPREAD = {"East": 1.3, "Central": 1.2, "West": 1.8}
 
 
 def _provinces() -> pd.DataFrame:
@@ -102,23 +102,37 @@ def seed003_panel(seed: int = SEED) -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
+def _spatial_gaps(rng: np.random.Generator, codes: pd.Index, n: int) -> np.ndarray:
+    """n spatially smooth standard-normal fields over the provinces: (z + 2·Wz), rescaled to unit variance,
+    with W the row-standardised contiguity, so that neighbours' per-capita resources are alike (Moran's I of
+    the fields ≈ 0.5).  The health distance built on them need not be: it measures the size of a gap from
+    an ideal that itself depends on every province (in this simulation its Moran's I is near zero)."""
+    from spatialccd.weights import contiguity
+
+    graph = contiguity()
+    w = pd.DataFrame(graph.sparse.toarray(), index=graph.unique_ids, columns=graph.unique_ids).loc[codes, codes]
+    z = rng.normal(0.0, 1.0, (len(codes), n))
+    field = z + 2.0 * w.to_numpy() @ z
+    return field / field.std(axis=0)
+
+
 def seed004_panel(seed: int = SEED) -> pd.DataFrame:
     """Long panel: province (English name), year, population (demand), the four resources, two outputs."""
     rng = np.random.default_rng(seed + 4)
     prov = _provinces()
     t = np.arange(len(SEED004_YEARS), dtype=float)
     pop0 = rng.lognormal(np.log(4000.0), 0.65, len(prov))           # 10k persons
+    resources = [item for items in SEED004_RESOURCES.values() for item in items]
+    gaps = _spatial_gaps(rng, prov.index, len(resources))
+    shrink = 1 - 0.035 * t                                          # the spread narrows 3.5 % a year
     frames = []
     for i, (code, row) in enumerate(prov.iterrows()):
         pop = pop0[i] * (1 + rng.uniform(-0.004, 0.008)) ** t
-        shrink = 1 - 0.035 * t                                      # spread narrows 3.5 % a year
         cols = {"province": row["name_en"], "year": SEED004_YEARS, SEED004_DEMAND[0]: np.round(pop, 2)}
-        for items in SEED004_RESOURCES.values():
-            for name, _unit, rate, growth in items:
-                gap = rng.normal(0.0, _SPREAD[row["region3"]]) * shrink
-                per_1k = rate * (1 + growth) ** t * np.exp(gap + rng.normal(0.0, 0.04, t.size))
-                value = per_1k * pop * 10.0                           # per 1,000 × (10k persons × 10)
-                cols[name] = np.round(value, 2)
+        for j, (name, _unit, rate, growth) in enumerate(resources):
+            gap = np.minimum(_SPREAD[row["region3"]] * gaps[i, j], 1.4) * shrink   # over-supply at most ≈ 4×
+            per_1k = rate * (1 + growth) ** t * np.exp(gap + rng.normal(0.0, 0.04, t.size))
+            cols[name] = np.round(per_1k * pop * 10.0, 2)               # per 1,000 × (10k persons × 10)
         efficiency = np.exp(-abs(rng.normal(0.0, 0.8)))             # a province's technical efficiency
         for name, _unit, rate in SEED004_OUTPUTS:
             served = rate * pop * efficiency * np.exp(rng.normal(0.0, 0.05, t.size))

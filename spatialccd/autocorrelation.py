@@ -383,7 +383,7 @@ def moran(values: pd.Series | np.ndarray, w: Graph, *, permutations: int = 999,
     Var_N[I] = (n²S1 − nS2 + 3S0²) / ((n² − 1)S0²) − E[I]²;
     Var_R[I] = [n((n² − 3n + 3)S1 − nS2 + 3S0²) − b2((n² − n)S1 − 2nS2 + 6S0²)]
     / ((n − 1)(n − 2)(n − 3)S0²) − E[I]².  Matches ``spdep::moran.test``.
-    """ + _GLOBAL_DOC
+    """
     return _one(_moran_core, values, w, permutations, seed)
 
 
@@ -396,7 +396,7 @@ def geary(values: pd.Series | np.ndarray, w: Graph, *, permutations: int = 999,
     Var_R[C] = [(n − 1)S1(n² − 3n + 3 − (n − 1)b2) − ¼(n − 1)S2(n² + 3n − 6 − (n² − n + 2)b2)
     + S0²(n² − 3 − (n − 1)²b2)] / (n(n − 2)(n − 3)S0²).
     z = (E[C] − C)/sd, so z > 0 is positive autocorrelation (as ``spdep::geary.test``).
-    """ + _GLOBAL_DOC
+    """
     return _one(_geary_core, values, w, permutations, seed)
 
 
@@ -411,8 +411,12 @@ def getis_ord(values: pd.Series | np.ndarray, w: Graph, *, permutations: int = 9
     of high values.  Getis & Ord define G for binary or distance weights: build the
     graph with ``transform="b"`` for the textbook statistic (the row-standardised
     default is accepted and gives the same inference up to scale).
-    """ + _GLOBAL_DOC
+    """
     return _one(_getis_ord_core, values, w, permutations, seed)
+
+
+for _documented in (moran, geary, getis_ord):  # a docstring cannot be an expression: append the shared text
+    _documented.__doc__ += _GLOBAL_DOC
 
 
 def moran_by_year(data: pd.DataFrame, column: str, w: Graph, *, unit: str = "province",

@@ -22,10 +22,11 @@ from .index import Indicator, IndexSystem, parse_direction
 from .standardise import RangeStandardiser, ZScoreStandardiser
 from .weighting import (CombinedWeights, CRITICWeights, CVWeights, EntropyWeights, UserWeights, Weighting,
                         weighting_scheme)
+from .topsis import GreyRelation, TOPSISResult, grey_relational, topsis
 
 __all__ = ["evaluate", "Evaluation", "IndexSystem", "Indicator", "parse_direction", "RangeStandardiser",
            "ZScoreStandardiser", "Weighting", "EntropyWeights", "CRITICWeights", "CVWeights", "UserWeights",
-           "CombinedWeights"]
+           "CombinedWeights", "topsis", "TOPSISResult", "grey_relational", "GreyRelation"]
 
 
 @dataclass(frozen=True)

@@ -164,7 +164,8 @@ def write_outputs(study, run, folder: OutputFolder) -> StudyResult:
     log.say("log_report", path=report)
     shown = settings if spec["paths"] == "absolute" else study.settings_toml(paths="relative")
     write_report(out / "report.html", title=study.spec["title"], sections=sections, settings=shown,
-                 simulated_note=opts.m("simulated_note") if study.simulated else None, log=log.lines,
+                 simulated_note=(opts.m("simulated_note" if study.spec["data"]["demo"] else "simulated_note_user")
+                                 if study.simulated else None), log=log.lines,
                  lang=opts.lang)
     write_text(out / "run.log", "\n".join(log.lines) + "\n")
     write_text(out / MANIFEST, _manifest(out))

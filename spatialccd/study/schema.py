@@ -34,7 +34,7 @@ SEED = Opt(int, 0)
 FIXED = ("none",)  # the spatial models of a study always have fixed effects
 #: The core tables (the domain modules add theirs; spatialccd.study.registry merges them).
 CORE: dict[str, dict[str, Opt]] = {
-    "data": {"demo": Opt(bool, False), "path": Opt(str), "paths": Opt(list, item=str),
+    "data": {"demo": Opt(bool, False), "simulated": Opt(bool, False), "path": Opt(str), "paths": Opt(list, item=str),
              "format": Opt(str, "long", ("long", "wide", "nbs")), "sheet": Opt((str, int)),
              "unit": Opt(str, "province"), "time": Opt(str, "year"), "years": Opt(list, item=int),
              "keep": Opt(list, item=str), "exclude": Opt(list, item=str), "year": Opt(int),

@@ -236,6 +236,8 @@ def _check_cross(spec: dict, source: str) -> None:
     _check_allocation(spec, source)
     from .steps_models import check_spec as _check_models   # [sdm] kind, dynamic, error_weights; [tests] bayesian
     _check_models(spec, source)
+    from .steps_toolbox import check_spec as _check_toolbox   # [markov], [hotspots], [detector], [gwr] …
+    _check_toolbox(spec, source)
 
 
 def _check_coordination(c: dict, source: str) -> None:
@@ -311,8 +313,9 @@ class Study:
 
     @property
     def simulated(self) -> bool:
-        """True when the study runs on the bundled simulated demo panel."""
-        return bool(self.spec["data"]["demo"])
+        """True for the bundled simulated demo panel, or when ``[data] simulated = true`` marks the data as
+        simulated (the report then carries the notice at the top and in the footer)."""
+        return bool(self.spec["data"]["demo"] or self.spec["data"]["simulated"])
 
     @property
     def lang(self) -> str:

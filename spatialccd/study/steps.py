@@ -437,15 +437,13 @@ def compute_sdm(ctx):
 # -- present -------------------------------------------------------------------------------------
 def present_data(r: DataStep, run, opts):
     system = run.study.spec["indicators"].table() if "indicators" in run.study.spec else None
-    frame = run.panel.frame_[[c for c in run.panel.columns if c not in _derived(run)]]
-    return S.data_section(frame, n=r.n, t=r.t, times=r.times, origin=r.origin,
-                          simulated_note=opts.m("simulated_note") if run.study.simulated else None, system=system,
+    own = [c for c in r.prepared.frame.columns if c not in (run.panel.unit, run.panel.time)]
+    frame = run.panel.frame_[own]   # the data's columns; indices that later steps added are theirs to report
+    note = None
+    if run.study.simulated:
+        note = opts.m("simulated_note" if run.study.spec["data"]["demo"] else "simulated_note_user")
+    return S.data_section(frame, n=r.n, t=r.t, times=r.times, origin=r.origin, simulated_note=note, system=system,
                           prepared=r.prepared, units=r.units, opts=opts)
-
-
-def _derived(run) -> set:
-    c = run.results.get("coordination")
-    return set(c.table.columns) if c is not None else set()
 
 
 def present_evaluation(r, run, opts):
