@@ -40,7 +40,7 @@ HY = pd.DataFrame({"outpatients": [100, 150, 160, 180, 94, 230, 220, 152, 190, 2
 
 def quiet_dea(*args, **kw):
     with warnings.catch_warnings():
-        warnings.simplefilter("ignore", UserWarning)   # the textbook examples are small on purpose
+        warnings.simplefilter("ignore", sc.exceptions.DataQualityWarning)   # the textbook examples are small on purpose
         return dea(*args, **kw)
 
 
