@@ -199,3 +199,23 @@ def test_every_result_object_presents_itself():
             if lacks:
                 missing.append(f"{name} lacks {lacks}")
     assert not missing, missing
+
+
+def test_import_is_light():
+    """`import spatialccd` loads no heavy dependency (names load on first use; issue 22's import time)."""
+    import subprocess
+    import sys
+
+    code = ("import sys, spatialccd as sc; heavy = [m for m in ('matplotlib', 'geopandas', 'formulaic', 'scipy', "
+            "'pandas', 'libpysal', 'sklearn', 'mgwr') if m in sys.modules]; print(heavy); "
+            "assert not heavy, heavy; assert callable(sc.sdm) and callable(sc.dea) and 'pandas' in sys.modules")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert out.returncode == 0, out.stderr + out.stdout
+
+
+def test_every_public_name_resolves():
+    import spatialccd as sc
+
+    assert [n for n in sc.__all__ if getattr(sc, n, None) is None] == []
+    import spatialccd.dea  # noqa: F401 - importing a submodule must not shadow the function of the same name
+    assert callable(sc.dea) and callable(sc.mismatch)
