@@ -611,7 +611,7 @@ MESSAGES: dict[str, dict[str, str]] = {
     "tb_mk_quantile": {"en": "{k} quantile classes of the pooled unit-years (Q1 lowest)",
                        "zh": "{k} 个全样本（混合单元-年份）分位数类型（Q1 最低）"},
     "tb_mk_grade": {"en": "the coordination grades of the [coordination] scheme",
-                    "zh": "研究文件 [coordination] 所设的协调等级"},
+                    "zh": "研究所用协调等级划分标准中的各等级"},
     "tb_p_markov": {"en": "Each unit's {column} is assigned to one of {classes}; cut points {cuts}. Transitions between "
                           "consecutive years give the transition probabilities (maximum likelihood, {n} transitions). "
                           "The spatial Markov chain (Rey 2001) estimates one matrix for each class of the neighbours' "
@@ -675,8 +675,9 @@ MESSAGES: dict[str, dict[str, str]] = {
     "tb_t_hotspots_units": {"en": "Gi* of {column} by unit ({years})", "zh": "各单元 {column} 的 Gi* 统计量（{years}）"},
     "tb_sheet_hotspots_units": {"en": "hot_spots_units", "zh": "冷热点单元"},
     "tb_n_hotspots": {"en": "G*: the share of the total in the unit's neighbourhood, the unit included; z: its "
-                            "standardised value (Ord & Getis 1995); p: conditional-permutation pseudo p-value.",
-                      "zh": "G* 为包含自身在内的邻域值占总量的比例；z 为其标准化值；p 为条件置换伪 p 值。"},
+                            "standardised value (Ord & Getis 1995); p: conditional-permutation pseudo p-value "
+                            "(adjusted when an adjustment is chosen).",
+                      "zh": "G* 为包含自身在内的邻域值占总量的比例；z 为其标准化值；p 为条件置换伪 p 值（选择校正时为校正后的值）。"},
     "tb_col_g_star": {"en": "G*", "zh": "G*"},
     "tb_hs_hot spot": {"en": "hot spot", "zh": "热点"},
     "tb_hs_cold spot": {"en": "cold spot", "zh": "冷点"},
@@ -822,11 +823,11 @@ MESSAGES: dict[str, dict[str, str]] = {
     "tb_kernel_exponential": {"en": "exponential", "zh": "指数核"},
     "tb_p_gwr": {"en": "{kind} (Brunsdon, Fotheringham & Charlton 1996; multiscale: Fotheringham, Yang & Kang 2017) of "
                        "{y} on {terms}, on {sample} ({n} units): each unit has its own coefficients, estimated by "
-                       "weighted least squares with a {kernel} kernel over its {unit}; the bandwidth minimises the "
-                       "AICc (golden-section search, PySAL mgwr). Units are placed at their equal-area (Albers) "
-                       "centroids.",
+                       "weighted least squares with a {kernel} kernel whose bandwidth is measured in {unit}; the "
+                       "bandwidth minimises the AICc (golden-section search, PySAL mgwr). Units are placed at their "
+                       "equal-area (Albers) centroids.",
                  "zh": "{y} 对 {terms} 的{kind}，样本为{sample}（{n} 个单元）：每个单元有各自的系数，以{kernel}对"
-                       "带宽内的{unit}做加权最小二乘估计；带宽按修正赤池信息准则最小化（黄金分割搜索）选取。"
+                       "带宽（以{unit}计）内的单元做加权最小二乘估计；带宽按修正赤池信息准则最小化（黄金分割搜索）选取。"
                        "单元位置取等积投影下的几何中心。"},
     "tb_p_gwr_variability": {"en": "p (spatial variability): Monte Carlo test of each coefficient's spatial variation, "
                                    "{permutations} random permutations of the locations, each with a new bandwidth "
@@ -902,13 +903,17 @@ MESSAGES: dict[str, dict[str, str]] = {
     "tb_t_topsis_weights": {"en": "TOPSIS indicator weights ({weighting})", "zh": "逼近理想解的指标权重（{weighting}）"},
     "tb_sheet_topsis_weights": {"en": "topsis_weights", "zh": "逼近理想解权重"},
     "tb_topsis_user": {"en": "user weights", "zh": "用户给定权重"},
+    "tb_topsis_pooled": {"en": "over all unit-years, so the coefficients are comparable over the years",
+                         "zh": "基于全部单元-年份确定，因此各年贴近度可比"},
+    "tb_topsis_per_year": {"en": "year by year, so coefficients of different years are not comparable",
+                           "zh": "逐年确定，因此不同年份的贴近度不可比"},
     "tb_p_topsis": {"en": "TOPSIS (Hwang & Yoon 1981) scores every unit-year by its distances D⁺ and D⁻ to the best and "
                           "worst weighted indicator values: C = D⁻ / (D⁺ + D⁻), per subsystem. Indicators are "
                           "standardised as in the evaluation ({standardise}) and weighted by {weighting}; the ideal "
-                          "solutions are taken {pooled}, so the coefficients are comparable over the years.",
+                          "solutions are taken {pooled}.",
                     "zh": "逼近理想解排序法按各单元-年份到加权指标最优值与最劣值的距离 D⁺、D⁻ 计算各子系统的贴近度 "
                           "C = D⁻ / (D⁺ + D⁻)。指标标准化与综合评价相同（{standardise}），权重为{weighting}；"
-                          "正负理想解{pooled}确定，因此各年贴近度可比。"},
+                          "正负理想解{pooled}。"},
     "tb_p_topsis_agreement": {"en": "Over all unit-years, Spearman's rank correlation of C with the linear score U of "
                                     "the same subsystem is at least {low}.",
                               "zh": "在全部单元-年份上，各子系统贴近度 C 与同一子系统线性加权得分 U 的斯皮尔曼秩相关系数"

@@ -76,7 +76,9 @@ def test_demo_report_is_complete_html(demo_run):
     assert all(src.startswith("data:image/png;base64,") for src in parser.images)
     assert len(embedded) == len(result.figures)
     assert set(result.figures) == {"ccd_trend", "ccd_maps", "moran_trend", "moran_scatter", "lisa_maps",
-                                   "dagum_trends", "kde", "effects"}
+                                   "dagum_trends", "kde", "effects",
+                                   "markov_heatmaps", "hot_spot_maps", "bivariate_lisa_maps", "detector", "gwr_maps",
+                                   "gravity_map", "topsis_trends"}   # the toolbox of issue 20
     assert len(embedded) >= 8  # issue 17: the figures papers print
     for fig in result.figures.values():   # the figure index links every figure
         assert f"fig-{fig.name}" in parser.links

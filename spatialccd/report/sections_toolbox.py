@@ -239,7 +239,8 @@ def _detector_tables(result, opts: ReportOptions) -> list[Table]:
         tables.append(Table.from_frame(frame, name="detector_interaction", digits=digits,
                                        title=opts.m("tb_t_dt_interaction"), sheet=opts.m("tb_sheet_dt_interaction"),
                                        notes=(opts.m("tb_n_dt_interaction"),)))
-    means = pd.concat({f: r["means"].set_axis([_interval(s) for s in r["means"].index]) for f, r in result.risk.items()})
+    means = pd.concat({f: r["means"].set_axis([_interval(s) for s in r["means"].index])
+                       for f, r in result.risk.items()})
     means = means.rename(columns={"n": opts.m("tb_col_n_units"), "mean": opts.m("col_mean"), "sd": opts.m("col_std")})
     tables.append(Table.from_frame(means, name="detector_risk", digits=digits, title=opts.m("tb_t_dt_risk", y=result.y),
                                    sheet=opts.m("tb_sheet_dt_risk")))
@@ -310,7 +311,8 @@ def gwr_section(result, *, year, layers: dict | None, opts: ReportOptions) -> Se
     unit = opts.m("tb_gwr_km" if result.fixed else "tb_gwr_neighbours")
     bw = _list([f"{b:g}" for b in result.bandwidth], opts)
     fit = {opts.m("tb_gwr_kernel"): label("tb_kernel_", result.kernel, opts.lang),
-           opts.m("tb_col_bandwidth"): f"{bw} ({unit})", opts.m("tb_gwr_aicc"): result.aicc, opts.m("tb_gwr_aicc_ols"): result.aicc_ols,
+           opts.m("tb_col_bandwidth"): f"{bw} ({unit})", opts.m("tb_gwr_aicc"): result.aicc,
+           opts.m("tb_gwr_aicc_ols"): result.aicc_ols,
            "R²": result.r2, opts.m("tb_gwr_adj_r2"): result.adj_r2, opts.m("tb_gwr_enp"): result.enp,
            "σ²": result.sigma2, opts.m("tb_col_n_units"): result.n}
     frame = pd.DataFrame({opts.m("col_value"): pd.Series(fit, dtype=object)}).rename_axis(opts.m("tb_col_measure"))
@@ -434,7 +436,7 @@ def topsis_section(result, agreement: pd.DataFrame, *, weights: str, evaluation_
         tables.append(Table.from_frame(_headers(w, opts, _DESCRIPTIVE), name="topsis_weights", digits=4,
                                        title=opts.m("tb_t_topsis_weights", weighting=shown),
                                        sheet=opts.m("tb_sheet_topsis_weights")))
-    pooled = opts.m("per_year" if result.per_year else "pooled")
+    pooled = opts.m("tb_topsis_per_year" if result.per_year else "tb_topsis_pooled")
     paras = (opts.m("tb_p_topsis", weighting=shown, standardise=label("opt_", standardise, opts.lang), pooled=pooled),
              opts.m("tb_p_topsis_agreement", low=f"{agreement['spearman'].min():.3f}"))
     fig = Figure.from_matplotlib(closeness_trends(result, lang=opts.lang), name="topsis_trends",

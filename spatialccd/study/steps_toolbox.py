@@ -90,7 +90,7 @@ def _fail(source: str, table: str, key: str, text: str) -> StudyError:
     return StudyError(f"{source}: [{table}] {key}: {text}", table=table, key=key)
 
 
-def _check_distinct(spec: dict, source: str, table: str, key: str, values, what: str) -> None:
+def _check_distinct(source: str, table: str, key: str, values, what: str) -> None:
     if values is not None and (not values or len(set(values)) != len(values)):
         raise _fail(source, table, key, f"give distinct {what}, got {values}")
 
@@ -102,7 +102,7 @@ def _check_inference(spec: dict, source: str, table: str) -> None:
                     f"tested by conditional permutation: give permutations >= 1 (e.g. 999), got {t['permutations']}")
     if not 0 < t["alpha"] < 1:
         raise _fail(source, table, "alpha", f"must be in (0, 1), got {t['alpha']}")
-    _check_distinct(spec, source, table, "years", t["years"], "years")
+    _check_distinct(source, table, "years", t["years"], "years")
 
 
 def gwr_terms(g: dict) -> tuple[str, list[str]]:
@@ -135,11 +135,12 @@ def _check_gwr(spec: dict, source: str) -> None:
     elif not g["x"]:
         raise _fail(source, "gwr", "x", "give the regressors: x = [\"x1\", \"x2\"] (or formula = \"y ~ x1 + x2\")")
     y, x = gwr_terms(g)
-    _check_distinct(spec, source, "gwr", "formula" if g["formula"] else "x", x, "regressors")
+    _check_distinct(source, "gwr", "formula" if g["formula"] else "x", x, "regressors")
     if y in x:
         raise _fail(source, "gwr", "formula" if g["formula"] else "x", f"the outcome {y!r} is among the regressors")
     if isinstance(g["year"], str) and g["year"] != "mean":
-        raise _fail(source, "gwr", "year", f"give a year or \"mean\" (the unit means over the years), got {g['year']!r}")
+        raise _fail(source, "gwr", "year", f"give a year or \"mean\" (the unit means over the years), got "
+                    f"{g['year']!r}")
     if g["permutations"] < 0:
         raise _fail(source, "gwr", "permutations", f"must be >= 0 (0: no test of spatial variability), got "
                     f"{g['permutations']}")
@@ -147,7 +148,7 @@ def _check_gwr(spec: dict, source: str) -> None:
 
 def _check_detector(spec: dict, source: str) -> None:
     d = spec["detector"]
-    _check_distinct(spec, source, "detector", "factors", d["factors"], "factor columns")
+    _check_distinct(source, "detector", "factors", d["factors"], "factor columns")
     if d["column"] in d["factors"]:
         raise _fail(source, "detector", "factors", f"Y = {d['column']!r} ([detector] column) cannot be a factor too")
     low = 3 if d["discretisation"] == "optimal" else 2
@@ -194,7 +195,8 @@ def check_spec(spec: dict, source: str) -> None:
             raise _fail(source, "markov", "k", "k is the number of quantile classes; with classes = \"grade\" the "
                         "classes are the grade levels of [coordination] scheme: remove k")
         if m["k"] is not None and m["k"] < 2:
-            raise _fail(source, "markov", "k", f"must be an integer >= 2 (the number of quantile classes), got {m['k']}")
+            raise _fail(source, "markov", "k", f"must be an integer >= 2 (the number of quantile classes), got "
+                        f"{m['k']}")
     for table in ("hotspots", "bivariate"):
         if table in spec:
             _check_inference(spec, source, table)
@@ -218,8 +220,8 @@ def check_spec(spec: dict, source: str) -> None:
         if isinstance(cols, list):
             if any(not isinstance(c, str) for c in cols):
                 raise _fail(source, "centrography", "column", f"give column names (strings), got {cols}")
-            _check_distinct(spec, source, "centrography", "column", cols, "columns")
-        _check_distinct(spec, source, "centrography", "years", spec["centrography"]["years"], "years")
+            _check_distinct(source, "centrography", "column", cols, "columns")
+        _check_distinct(source, "centrography", "years", spec["centrography"]["years"], "years")
     if "topsis" in spec:
         _check_topsis(spec, source)
 
