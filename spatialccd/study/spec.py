@@ -21,9 +21,15 @@ each analysis runs when its table is present.  Example (the bundled demo,
     [lisa]                            # column, years, permutations, seed, alpha, adjust
     [dagum]                           # column, group, bootstrap, seed
     [kde]                             # column, group, kind
-    [tests]                           # formula, effects, lag_convention, alpha
-    [sdm]                             # formula, effects, bias_correction, lag_convention, n_draws, seed
-    [report]                          # lang ("en" | "zh"; names is its old spelling), digits, paths
+    [tests]                           # formula, effects, lag_convention, alpha, panel_moran, bayesian
+    [sdm]                             # formula, kind, effects, bias_correction, lag_convention, dynamic,
+                                      # by_region, robustness_weights, n_draws, seed
+    [types], [dea], [mismatch], [trends], [regional_means], [theil], [convergence]   # the seeds' analyses
+    [markov], [hotspots], [bivariate], [detector], [gwr], [centrography], [topsis]   # the wider toolbox
+    [report]                          # lang ("en" | "zh"; names is its old spelling), digits, paths, order
+
+The tables and keys are those of :data:`spatialccd.study.registry.SCHEMA` (the core tables in
+:mod:`spatialccd.study.schema`, the others in the domain modules ``steps_*``); the README lists them.
 
 Every key is checked before anything runs; an error
 (:class:`~spatialccd.exceptions.StudyError`) names the table, the key and the
