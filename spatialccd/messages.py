@@ -919,6 +919,7 @@ MESSAGES: dict[str, dict[str, str]] = {
                               "zh": "在全部单元-年份上，各子系统贴近度 C 与同一子系统线性加权得分 U 的斯皮尔曼秩相关系数"
                                     "均不低于 {low}。"},
     "tb_f_topsis": {"en": "TOPSIS closeness coefficient by year", "zh": "逼近理想解贴近度的逐年变化"},
+    "bandwidth": {"en": "bandwidth", "zh": "带宽"},
     # -- model family: dynamic, SAC/GNS, Bayesian comparison (issue 19) ---------------------------------------
     "mf_name_sar": {"en": "spatial lag model (SAR)", "zh": "空间滞后模型（SAR）"},
     "mf_name_sem": {"en": "spatial error model (SEM)", "zh": "空间误差模型（SEM）"},

@@ -8,6 +8,7 @@ from matplotlib.figure import Figure
 
 from ..exceptions import SpatialCCDError
 from ..geo import provinces
+from ..messages import message
 from .maps import _caption, _grid, choropleth
 from .style import resolve_lang, text_style
 
@@ -30,8 +31,8 @@ def coefficient_maps(result, *, terms: Sequence[str] | None = None, gdf: gpd.Geo
         fig, axes = _grid(len(terms), ncols, panel_size)
         for ax, t in zip(axes, terms):
             bw = result.bandwidth.get(t, result.bandwidth.iloc[0])
-            title = f"{t} (bw {bw:g}" + (f", p = {result.spatial_variability[t]:.3f})"
-                                          if t in result.spatial_variability.index else ")")
+            title = f"{t} ({message('bandwidth', lang)} {bw:g}" + (
+                f", p = {result.spatial_variability[t]:.3f})" if t in result.spatial_variability.index else ")")
             choropleth(layer, t, k=min(k, layer[t].nunique()), cmap=cmap, ax=ax, title=title, caption=False,
                        lang=lang)
         if caption:
