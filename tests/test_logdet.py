@@ -13,7 +13,7 @@ from libpysal.weights import lat2W
 import spatialccd as sc
 from spatialccd.exceptions import ConvergenceError
 from spatialccd.models.fit import maximise
-from spatialccd.models.likelihood import traces_G
+from bruteforce import traces_G
 from spatialccd.models.logdet import (EigenLogDet, SparseLogDet, cheap_bounds, eigenvalues, logdet_for,
                                       symmetrizer)
 from spatialccd.models.simulate import simulate_sdm

@@ -86,23 +86,6 @@ def lag_hessian(ys, Z, wy, beta, rho, sigma2, lik: Likelihood) -> np.ndarray:
     return H
 
 
-def traces_G(W: sp.csr_matrix, rho: float, *, unit_root: bool = False) -> tuple[float, float, float]:
-    """tr(G), tr(G²), tr(G'G) for G = W(I − ρW)⁻¹ (dense solve: used up to moderate N).
-
-    ``unit_root=True`` gives the traces on the (N−1)-dimensional space of Lee & Yu's
-    time transformation (G·1 = 1/(1−ρ)·1 for row-standardised W):
-    tr(G) − 1/(1−ρ), tr(G²) − 1/(1−ρ)², tr(G'G) − ‖G'1‖²/N.
-    """
-    N = W.shape[0]
-    Wd = W.toarray()
-    G = np.linalg.solve(np.eye(N) - rho * Wd, Wd)  # (I − ρW)⁻¹W = W(I − ρW)⁻¹
-    tr, trgg, trgtg = float(np.trace(G)), float(np.sum(G * G.T)), float(np.sum(G * G))
-    if unit_root:
-        colsum = G.sum(axis=0)
-        tr, trgg, trgtg = tr - 1 / (1 - rho), trgg - 1 / (1 - rho) ** 2, trgtg - float(colsum @ colsum) / N
-    return tr, trgg, trgtg
-
-
 def apply_G(W: sp.csr_matrix, rho: float, a: np.ndarray, N: int, T: int) -> np.ndarray:  # noqa: N803
     """(I_T ⊗ G) a for a time-major vector, G = W(I − ρW)⁻¹, via one sparse LU."""
     from scipy.sparse.linalg import splu
