@@ -3,7 +3,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: setup demo test bench shapes clean
+.PHONY: setup demo test bench shapes docs clean
 
 setup: $(STAMP)
 
@@ -22,8 +22,12 @@ test: setup
 bench: setup
 	MPLBACKEND=Agg $(BIN)/python benchmarks/run.py
 
+docs: setup
+	$(BIN)/python -m pip install --quiet -e ".[docs]"
+	NO_MKDOCS_2_WARNING=1 MPLBACKEND=Agg $(BIN)/python -m mkdocs build --strict
+
 shapes: setup
 	$(BIN)/python shapes/build_shapes.py --out spatialccd/data/china_provinces.geojson
 
 clean:
-	rm -rf $(VENV) out .pytest_cache
+	rm -rf $(VENV) out .pytest_cache site
