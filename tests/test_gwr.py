@@ -125,4 +125,4 @@ def test_coefficient_maps(cross_section):
 
     df, _ = cross_section
     fig = coefficient_maps(gwr(df, "D", ["x1", "x2"], bw=20), lang="en")
-    assert [a.get_title() for a in fig.axes] == ["x1 (bw 20)", "x2 (bw 20)"]
+    assert [a.get_title() for a in fig.axes][:2] == ["x1 (bandwidth 20)", "x2 (bandwidth 20)"]
