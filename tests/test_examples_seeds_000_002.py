@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import importlib.util
 import re
-from html.parser import HTMLParser
 from pathlib import Path
 
 import numpy as np
@@ -23,43 +22,15 @@ from spatialccd import weights as W
 from spatialccd.exceptions import SmallRegionWarning, StudyError
 from spatialccd.study import Study
 
+from report_text import WORD, ReportText, english_words, read_report
 from test_coordination import SEED000  # seed 000 Table 5 as printed (S1, S2, C, T, D, S, types)
 
 EXAMPLES = Path(__file__).resolve().parents[1] / "examples"
 SEED002_FORMULA = "D ~ lnx1 + edu + aged65 + density + urban + gov_digital"
 
 
-class _Sections(HTMLParser):
-    """Section ids in order and the visible text of each section."""
-
-    def __init__(self) -> None:
-        super().__init__()
-        self.order, self.text, self._current, self._depth = [], {}, None, 0
-
-    def handle_starttag(self, tag, attrs):
-        a = dict(attrs)
-        if tag == "section" and "id" in a:
-            self._current = a["id"]
-            self.order.append(self._current)
-            self.text[self._current] = []
-        if tag in ("pre", "style") or self._depth:
-            self._depth += tag not in ("meta", "img", "br")
-
-    def handle_endtag(self, tag):
-        if self._depth:
-            self._depth -= 1
-        if tag == "section":
-            self._current = None
-
-    def handle_data(self, data):
-        if self._current is not None and not self._depth:
-            self.text[self._current].append(data)
-
-
-def _sections(result) -> _Sections:
-    parser = _Sections()
-    parser.feed(result.report_path.read_text(encoding="utf-8"))
-    return parser
+def _sections(result) -> ReportText:
+    return read_report(result.report_path)
 
 
 def _run(name: str, out: Path, **replace):
@@ -102,7 +73,7 @@ def test_example_data_are_reproduced_by_their_generator(tmp_path):
 # -- seed 000 ----------------------------------------------------------------------------------
 def test_seed000_report_has_the_seed_tables(seed000):
     study, result = seed000
-    assert _sections(result).order[:5] == ["data", "evaluation", "coordination", "types", "dagum"]
+    assert _sections(result).sections[:5] == ["data", "evaluation", "coordination", "types", "dagum"]
     weights = result.tables["weights"].frame
     assert len(weights) == 10 and set(weights["subsystem"]) == {"medical_security", "economic_development"}
     types = result.tables["development_types"]
@@ -148,7 +119,7 @@ def test_seed000_one_region_gini(seed000):
     assert not dagum.decomposed
     table = result.tables["dagum"]
     assert "one group: no decomposition" in table.title
-    text = " ".join(_sections(result).text["dagum"])
+    text = " ".join(_sections(result).by_section["dagum"])
     assert "no between-group part" in text and "decomposition G = G_w" not in text
     assert any("one group" in line for line in result.log)
 
@@ -156,7 +127,7 @@ def test_seed000_one_region_gini(seed000):
 # -- seed 002 ----------------------------------------------------------------------------------
 def test_seed002_report_has_the_seed_tables_in_order(seed002):
     _study, result = seed002
-    order = _sections(result).order
+    order = _sections(result).sections
     expected = ["data", "evaluation", "coordination", "types", "weights", "moran", "lisa", "kde", "panel_moran",
                 "tests", "sdm", "sdm_regional", "sdm_robustness"]
     assert [s for s in order if s in expected] == expected
@@ -240,13 +211,13 @@ def test_seed002_chinese_report_of_these_sections(tmp_path):
     study = Study.from_string(text, base_dir=EXAMPLES, source="seed002_zh")
     result = study.run(tmp_path / "zh", quiet=True)
     assert "moran" not in result.results and "panel_moran" in result.results
-    text = _sections(result).text
+    text = _sections(result).by_section
     user = " ".join([SEED002_FORMULA, " ".join(result.data.columns), study.spec["title"]])
     proper = {"Moran's", "SDM", "Moran", "LeSage", "Pace", "lee-yu", "splm", "rho", "Queen"}
-    allowed = proper | set(re.findall(r"[A-Za-z][A-Za-z'’\-]{2,}", user))
+    allowed = proper | set(WORD.findall(user))
     for sid in ("types", "panel_moran", "sdm_regional", "sdm_robustness"):
-        words = {w for w in re.findall(r"[A-Za-z][A-Za-z'’\-]{2,}", " ".join(text[sid])) if w not in allowed}
-        assert words == set(), (sid, sorted(words))
+        words = english_words(" ".join(text[sid]), allowed)
+        assert words == [], (sid, words)
     assert result.tables["sdm_regional"].columns == ["全样本", "东部", "中部", "西部"]
     assert "全国均值" in [r for _, block in result.tables["development_types"]._blocks() for r, _ in block]
 

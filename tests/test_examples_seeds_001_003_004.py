@@ -12,8 +12,6 @@ linear program per year, and its four-year level maps take most of its time).
 from __future__ import annotations
 
 import importlib.util
-import re
-from html.parser import HTMLParser
 from pathlib import Path
 
 import numpy as np
@@ -29,6 +27,8 @@ from spatialccd.io import read_long
 from spatialccd.mismatch import classify_mismatch, mismatch
 from spatialccd.obstacle import obstacle_summary
 from spatialccd.study import Study
+
+from report_text import ReportText, WORD, english_words, read_report
 
 EXAMPLES = Path(__file__).resolve().parents[1] / "examples"
 SEED003, SEED001, SEED004 = "seed003_medical_security", "seed001_medical_security_abstract", "seed004_primary_care"
@@ -64,33 +64,8 @@ def seed004(tmp_path_factory):
     return _run(SEED004, tmp_path_factory)
 
 
-class _Ids(HTMLParser):
-    """Section ids in document order, and the visible text outside the settings and the run log."""
-
-    def __init__(self) -> None:
-        super().__init__()
-        self.sections, self.text, self.depth = [], [], 0
-
-    def handle_starttag(self, tag, attrs):
-        a = dict(attrs)
-        if tag == "section":
-            self.sections.append(a.get("id"))
-        if self.depth or tag in ("pre", "style") or a.get("id") == "run-log":
-            self.depth += tag not in ("meta", "img", "br")
-
-    def handle_endtag(self, tag):
-        if self.depth:
-            self.depth -= 1
-
-    def handle_data(self, data):
-        if not self.depth:
-            self.text.append(data)
-
-
-def _parse(result) -> _Ids:
-    parser = _Ids()
-    parser.feed(result.report_path.read_text(encoding="utf-8"))
-    return parser
+def _parse(result) -> ReportText:
+    return read_report(result.report_path)
 
 
 def _api_frame(name: str) -> pd.DataFrame:
@@ -320,7 +295,7 @@ def test_seed004_kmeans_levels_and_a_chinese_report(tmp_path_factory):
     _assert_chinese_only(study, result)
 
 
-PROPER = {"spatialccd", "Dagum", "Gini", "Moran", "Moran's", "DEA", "DEA-BCC", "BCC", "CCR", "Theil", "Pareto",
+NAMES = {"spatialccd", "Dagum", "Gini", "Moran", "Moran's", "DEA", "DEA-BCC", "BCC", "CCR", "Theil", "Pareto",
           "Koopmans", "Cooper", "Seiford", "Tone", "Shorrocks", "Queen", "echarts", "Apache-", "UTC", "GE", "LISA"}
 
 
@@ -329,9 +304,7 @@ def _assert_chinese_only(study, result) -> None:
     user = " ".join([study.spec["title"], study.spec["data"]["path"], " ".join(system.index),
                      " ".join(system["unit"].dropna()), " ".join(system["subsystem"]),
                      " ".join(system["criterion"].dropna()), " ".join(map(str, result.data.columns))])
-    allowed = PROPER | set(re.findall(r"[A-Za-z][A-Za-z'’\-]{2,}", user))
-    shown = " ".join(_parse(result).text)
-    english = sorted({w for w in re.findall(r"[A-Za-z][A-Za-z'’\-]{2,}", shown) if w not in allowed})
+    english = english_words(" ".join(_parse(result).text), NAMES | set(WORD.findall(user)))
     assert english == [], english
 
 

@@ -16,6 +16,8 @@ from spatialccd.cli import main
 from spatialccd.datasets import demo_study_path
 from spatialccd.study import Study
 
+from report_text import PROPER, WORD, english_words, read_report
+
 EXPECTED_SECTIONS = ["data", "evaluation", "coordination", "obstacle", "weights", "moran", "lisa", "dagum", "kde",
                      "tests", "sdm", "figure-index", "settings", "run-log"]
 
@@ -321,46 +323,16 @@ def test_tests_section_needs_a_formula(tmp_path):
 
 # -- language (issue 17) ----------------------------------------------------------
 
-PROPER = {"spatialccd", "SDM", "SAR", "SEM", "SDEM", "SLX", "LM-lag", "LM-error", "LISA", "Dagum", "Moran's", "Moran",
-          "Wald", "Hausman", "Queen", "Silverman", "LeSage", "Pace", "Gini", "CRITIC", "Fan", "Wang", "Lee-Yu",
-          "lee-yu", "elhorst", "Elhorst", "echarts", "Apache-", "UTC", "SIMULATED", "splm", "rho", "lambda", "theta",
-          "beta", "datasets", "make", "demo", "load", "truth", "Z-score"}
-
-
-class _Visible(HTMLParser):
-    """Visible text of a report, without the settings (TOML) and the run log (technical lines)."""
-
-    def __init__(self) -> None:
-        super().__init__()
-        self.depth, self.text = 0, []
-
-    def handle_starttag(self, tag, attrs):
-        if self.depth or tag in ("pre", "style") or dict(attrs).get("id") == "run-log":
-            self.depth += tag not in ("meta", "img", "br")
-
-    def handle_endtag(self, tag):
-        if self.depth:
-            self.depth -= 1
-
-    def handle_data(self, data):
-        if not self.depth:
-            self.text.append(data)
-
-
 def test_chinese_report_has_no_english_outside_names(tmp_path):
-    import re
-
     text = _fast_demo_text().replace('names = "en"', 'lang = "zh"')
     study = Study.from_string(text, source="demo_study.toml")
     result = study.run(tmp_path / "zh", quiet=True)
-    parser = _Visible()
-    parser.feed(result.report_path.read_text(encoding="utf-8"))
+    parser = read_report(result.report_path)
     # user strings: the title, indicator names and units, subsystems, data columns, the formula's terms
     system = study.spec["indicators"].table()
     user = " ".join([study.spec["title"], " ".join(system.index), " ".join(system["unit"].dropna()),
                      " ".join(system["subsystem"]), " ".join(result.data.columns), study.spec["sdm"]["formula"]])
-    allowed = PROPER | set(re.findall(r"[A-Za-z][A-Za-z'’\-]{2,}", user))
-    english = sorted({w for w in re.findall(r"[A-Za-z][A-Za-z'’\-]{2,}", " ".join(parser.text)) if w not in allowed})
+    english = english_words(" ".join(parser.text), PROPER | set(WORD.findall(user)))
     assert english == [], english
     assert 'lang="zh"' in result.report_path.read_text(encoding="utf-8")
     book = openpyxl.load_workbook(result.output / "tables.xlsx", read_only=True)

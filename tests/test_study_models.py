@@ -22,7 +22,7 @@ from spatialccd.messages import message
 from spatialccd.models import SpatialPanelModel
 from spatialccd.study import Study
 
-from test_study import PROPER, _Visible
+from report_text import PROPER, WORD, english_words, read_report
 
 F = "outcome ~ lngdp + edu + aged65 + urban + gov_digital"
 DRAWS = 100
@@ -330,12 +330,9 @@ def test_chinese_report_of_the_model_family_has_no_english_outside_names(tmp_pat
     # proper names of this family: model acronyms, authors (Yu, de Jong & Lee; Debarsy, Ertur & LeSage)
     names = PROPER | {"SAC", "GNS", "OLS", "Jong", "Lee", "Debarsy", "Ertur"}
     user = " ".join([study.spec["title"], " ".join(result.data.columns), F])
-    allowed = names | set(re.findall(r"[A-Za-z][A-Za-z'’\-]{2,}", user))
+    allowed = names | set(WORD.findall(user))
     for res in (result, gns, sac):
-        parser = _Visible()
-        parser.feed(res.report_path.read_text(encoding="utf-8"))
-        english = sorted({w for w in re.findall(r"[A-Za-z][A-Za-z'’\-]{2,}", " ".join(parser.text))
-                          if w not in allowed})
+        english = english_words(" ".join(read_report(res.report_path).text), allowed)
         assert english == [], english
     page = _html(result)
     assert "模型族的贝叶斯比较" in page and "动态空间杜宾模型（SDM）" in page and "短期" in page and "长期" in page

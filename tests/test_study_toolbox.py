@@ -9,7 +9,6 @@ tests/test_hotspots.py and the other analysis tests.
 """
 from __future__ import annotations
 
-import re
 
 import numpy as np
 import pandas as pd
@@ -19,7 +18,7 @@ import spatialccd as sc
 from spatialccd.exceptions import StudyError
 from spatialccd.study import Study
 
-from test_study import PROPER, _Visible
+from report_text import PROPER, WORD, english_words, read_report
 
 #: the [indicators] of a small study: two subsystems, so D, C, T and the scores health, digital exist
 BASE = """title = "toolbox"
@@ -75,13 +74,11 @@ def _fails(tmp_path, table: str, key: str, match: str | None = None):
 def _no_english(study, result) -> None:
     """A Chinese report has no English word outside proper names and the user's own names (the rule of
     tests/test_study.py::test_chinese_report_has_no_english_outside_names)."""
-    parser = _Visible()
-    parser.feed(result.report_path.read_text(encoding="utf-8"))
+    parser = read_report(result.report_path)
     system = study.spec["indicators"].table()
     user = " ".join([study.spec["title"], " ".join(system.index), " ".join(system["subsystem"]),
                      " ".join(result.data.columns)])
-    allowed = PROPER | set(re.findall(r"[A-Za-z][A-Za-z'’\-]{2,}", user))
-    english = sorted({w for w in re.findall(r"[A-Za-z][A-Za-z'’\-]{2,}", " ".join(parser.text)) if w not in allowed})
+    english = english_words(" ".join(parser.text), PROPER | set(WORD.findall(user)))
     assert english == [], english
 
 
