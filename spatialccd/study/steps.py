@@ -217,7 +217,7 @@ def compute_coordination(ctx) -> CoordinationStep:
     grades = coordination_grade(national_d, grade_scheme(c["scheme"]))
     national = pd.DataFrame({"mean D": national_d, "grade": grades["grade"]})
     if "grade_zh" in grades:
-        national["等级"] = grades["grade_zh"]
+        national["grade_zh"] = grades["grade_zh"]
     means = regional_means(table, "D", unit=unit, time=time) if _provinces(ctx) else \
         regional_means(table, "D", unit=unit, time=time, group={u: "All" for u in ctx.panel.units})
     times = list(ctx.panel.times)
