@@ -292,8 +292,26 @@ def study_geometry(ctx):
     return gdf.loc[list(ctx.panel.units)]
 
 
-def compute_weights(ctx) -> WeightsStep:
+def weights_of_kind(w: dict, kind: str, gdf):
+    """The W of ``kind`` ("contiguity", "knn", "distance") with the ``[weights]`` options ``w``, over the
+    shapes ``gdf`` (None: the built-in provinces) — every W a study builds comes from here."""
     from .. import weights as W
+
+    if kind == "contiguity":
+        return W.contiguity(gdf, rook=w["rook"], islands=w["islands"])
+    if kind == "knn":
+        return W.knn(gdf, k=w["k"])
+    return W.distance(gdf, power=w["power"], threshold=w["threshold"], islands=w["islands"])
+
+
+def restricted(graph, units: list):
+    """``graph`` restricted to ``units`` and re-standardised (itself when it has exactly those units)."""
+    from .. import weights as W
+
+    return graph if len(units) == len(graph.unique_ids) else W.subset(graph, units)
+
+
+def compute_weights(ctx) -> WeightsStep:
     from ..messages import message
 
     gdf = study_geometry(ctx)
@@ -301,22 +319,17 @@ def compute_weights(ctx) -> WeightsStep:
         raise StudyError(f"{ctx.source}: [weights] the units in {ctx.panel.unit!r} are not provinces: give their "
                          "shapes with [data] geometry = \"cities\" or a GeoJSON file", table="data", key="geometry")
     w, lang = ctx.spec["weights"], ctx.study.lang
-    if w["kind"] == "contiguity":
-        graph = W.contiguity(gdf, rook=w["rook"], islands=w["islands"])
-        desc = message("w_contiguity" if gdf is None else "w_contiguity_units", lang)
-    elif w["kind"] == "knn":
-        graph, desc = W.knn(gdf, k=w["k"]), message("w_knn", lang, k=w["k"])
-    else:
-        graph = W.distance(gdf, power=w["power"], threshold=w["threshold"], islands=w["islands"])
-        desc = message("w_distance", lang, power=w["power"])
+    graph = weights_of_kind(w, w["kind"], gdf)
+    desc = {"contiguity": lambda: message("w_contiguity" if gdf is None else "w_contiguity_units", lang),
+            "knn": lambda: message("w_knn", lang, k=w["k"]),
+            "distance": lambda: message("w_distance", lang, power=w["power"])}[w["kind"]]()
     units = list(ctx.panel.units)
     missing = [u for u in units if u not in set(graph.unique_ids)]
     if missing:
         raise StudyError(f"{ctx.source}: [weights] units {missing} of the data are not in the weights",
                          table="weights", key="kind")
-    ctx.graph = graph
-    if len(units) != len(graph.unique_ids):   # the weights follow the units kept ([data] keep / exclude)
-        ctx.graph = W.subset(graph, units)
+    ctx.graph = restricted(graph, units)   # the weights follow the units kept ([data] keep / exclude)
+    if ctx.graph is not graph:
         isolated = [u for u in units if u in set(ctx.graph.isolates)]
         ctx.log.say("log_subset", n=len(units), of=len(graph.unique_ids), isolated=isolated or "—")
     card = pd.Series(ctx.graph.cardinalities).reindex(units)

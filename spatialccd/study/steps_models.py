@@ -37,7 +37,7 @@ from dataclasses import dataclass, field
 
 from ..exceptions import SpatialCCDError, StudyError
 from ..report import sections_models as R
-from .steps import Step, _model_options
+from .steps import Step, _model_options, restricted, weights_of_kind
 from .steps_structure import _fail
 
 __all__ = ["SCHEMA", "STEPS", "check_spec", "FamilyStep", "BayesStep"]
@@ -131,20 +131,13 @@ class BayesStep:
 # -- compute ---------------------------------------------------------------------------------
 def weights_graph(ctx, kind: str, *, table: str, key: str):
     """A W of ``kind`` ("contiguity", "knn", "distance") with the ``[weights]`` options, over the study's units."""
-    from .. import weights as W
-
-    w = ctx.spec["weights"]
-    gdf = ctx.results["weights"].geometry
-    build = {"contiguity": lambda: W.contiguity(gdf, rook=w["rook"], islands=w["islands"]),
-             "knn": lambda: W.knn(gdf, k=w["k"]),
-             "distance": lambda: W.distance(gdf, power=w["power"], threshold=w["threshold"], islands=w["islands"])}
-    graph = build[kind]()
+    graph = weights_of_kind(ctx.spec["weights"], kind, ctx.results["weights"].geometry)
     units = list(ctx.panel.units)
     missing = [u for u in units if u not in set(graph.unique_ids)]
     if missing:
         raise StudyError(f"{ctx.source}: [{table}] {key} = {kind!r}: units {missing[:20]} of the data are not in "
                          "these weights", table=table, key=key)
-    return W.subset(graph, units) if len(units) != len(graph.unique_ids) else graph
+    return restricted(graph, units)
 
 
 def _error_weights(ctx):

@@ -40,7 +40,7 @@ import pandas as pd
 from ..exceptions import DataError, SpatialCCDError, StudyError, WeightsError
 from ..report import sections_structure as R
 from .schema import CORE, Opt
-from .steps import Step, _model_options
+from .steps import Step, _model_options, restricted, weights_of_kind
 
 __all__ = ["SCHEMA", "STEPS", "ROBUSTNESS_KINDS", "check_spec"]
 
@@ -365,9 +365,7 @@ def _robustness_graph(ctx, entry: str, built: dict):
             return ctx.graph
         if kind in built:
             return built[kind]
-        g = {"contiguity": W.contiguity, "knn": lambda: W.knn(k=w["k"]),
-             "distance": lambda: W.distance(power=w["power"], threshold=w["threshold"])}[kind]()
-        return W.subset(g, units) if len(units) != len(g.unique_ids) else g
+        return restricted(weights_of_kind(w, kind, None), units)
 
     if entry in ("contiguity", "knn", "distance"):
         return geographic(entry)
