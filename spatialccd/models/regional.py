@@ -107,7 +107,8 @@ def _restrict(w, ids: pd.Index) -> tuple:
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", IslandWarning)  # reported per region below
         g = subset(w, ids)
-    islands = [u for u in ids if u in set(g.isolates)]
+    lone = set(g.isolates)
+    islands = [u for u in ids if u in lone]
     ncomp, _ = connected_components(to_sparse(g, ids), directed=False)
     return g, islands, int(ncomp)
 

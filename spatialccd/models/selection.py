@@ -123,9 +123,9 @@ def wald_common_factor(res: SpatialPanelResults) -> TestStatistic:
 
 
 def _check_full_durbin(res: SpatialPanelResults, beta_idx: np.ndarray) -> None:
-    labels = list(res.params.index)
+    labels, in_beta = list(res.params.index), set(beta_idx)
     missing = [n for i, n in enumerate(labels) if n not in ("Intercept", "rho", "lambda") and not n.startswith("W_")
-               and i not in set(beta_idx)]
+               and i not in in_beta]
     if missing:
         raise SpatialCCDError(f"the SEM is nested in the SDM only when every regressor has a W·X term; "
                          f"missing for {missing}")

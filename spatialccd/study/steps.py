@@ -285,7 +285,8 @@ def study_geometry(ctx):
     labels = {str(u): u for u in ctx.panel.units}
     gdf = gdf[gdf.index.astype(str).isin(labels)]
     gdf.index = [labels[str(i)] for i in gdf.index]
-    missing = [u for u in ctx.panel.units if u not in set(gdf.index)]
+    have = set(gdf.index)
+    missing = [u for u in ctx.panel.units if u not in have]
     if missing:
         raise StudyError(f"{ctx.source}: [data] geometry has no shape for units {missing[:20]} of the data",
                          table="data", key="geometry")
@@ -324,13 +325,15 @@ def compute_weights(ctx) -> WeightsStep:
             "knn": lambda: message("w_knn", lang, k=w["k"]),
             "distance": lambda: message("w_distance", lang, power=w["power"])}[w["kind"]]()
     units = list(ctx.panel.units)
-    missing = [u for u in units if u not in set(graph.unique_ids)]
+    have = set(graph.unique_ids)
+    missing = [u for u in units if u not in have]
     if missing:
         raise StudyError(f"{ctx.source}: [weights] units {missing} of the data are not in the weights",
                          table="weights", key="kind")
     ctx.graph = restricted(graph, units)   # the weights follow the units kept ([data] keep / exclude)
     if ctx.graph is not graph:
-        isolated = [u for u in units if u in set(ctx.graph.isolates)]
+        lone = set(ctx.graph.isolates)
+        isolated = [u for u in units if u in lone]
         ctx.log.say("log_subset", n=len(units), of=len(graph.unique_ids), isolated=isolated or "—")
     card = pd.Series(ctx.graph.cardinalities).reindex(units)
     ctx.log.say("log_weights", desc=desc, n=len(units), linked=int((card > 0).sum()))

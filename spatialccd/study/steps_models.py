@@ -133,7 +133,8 @@ def weights_graph(ctx, kind: str, *, table: str, key: str):
     """A W of ``kind`` ("contiguity", "knn", "distance") with the ``[weights]`` options, over the study's units."""
     graph = weights_of_kind(ctx.spec["weights"], kind, ctx.results["weights"].geometry)
     units = list(ctx.panel.units)
-    missing = [u for u in units if u not in set(graph.unique_ids)]
+    have = set(graph.unique_ids)
+    missing = [u for u in units if u not in have]
     if missing:
         raise StudyError(f"{ctx.source}: [{table}] {key} = {kind!r}: units {missing[:20]} of the data are not in "
                          "these weights", table=table, key=key)

@@ -331,13 +331,16 @@ def _matrix_file(ctx, entry: str):
         raise StudyError(f"{where}: the header of {path.name} must list the same units, each once, in the same order "
                          f"as its first column", table="sdm", key="robustness_weights")
     units = list(ctx.panel.units)
-    missing = [u for u in units if u not in set(rows)]
+    have = set(rows)
+    missing = [u for u in units if u not in have]
     if missing:
         raise StudyError(f"{where}: W does not match the units of the data: {len(missing)} unit(s) of the data are "
                          f"not in {path.name}: {missing[:20]}", table="sdm", key="robustness_weights")
     values = m.apply(pd.to_numeric, errors="coerce").to_numpy(float)
-    pos = [rows.index(u) for u in units]
-    extra = [r for r in rows if r not in set(units)]
+    where_row = {r: i for i, r in enumerate(rows)}
+    pos = [where_row[u] for u in units]
+    wanted = set(units)
+    extra = [r for r in rows if r not in wanted]
     if extra:
         ctx.log.say("log_w_file_subset", file=path.name, units=extra[:20])
     try:
@@ -411,8 +414,9 @@ def compute_robustness(ctx) -> RobustnessStep:
 
         with warnings.catch_warnings():
             warnings.simplefilter("ignore", IslandWarning)
+            kept = set(ctx.panel.units)
             alone = [u for u in W.distance(power=w["power"], threshold=w["threshold"], islands="keep").isolates
-                     if u in set(ctx.panel.units)]
+                     if u in kept]
         islands = {e: alone for e in graphs if alone and (e == "distance" or (e == "nested" and
                                                                                w["nested_geo"] == "distance"))}
     opts = _model_options(ctx)
