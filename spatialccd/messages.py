@@ -197,6 +197,9 @@ MESSAGES: dict[str, dict[str, str]] = {
     "f_effects": {"en": "Effects with {level} intervals", "zh": "效应估计及 {level} 置信区间"},
     "f_effects_title": {"en": "Direct, indirect and total effects of the SDM", "zh": "SDM 的直接、间接与总效应"},
     "figure_index": {"en": "Figures", "zh": "图目录"},
+    "rows_shown": {"en": "The report shows the first {shown:,} of {total:,} rows; the whole table is in tables/{name}.csv "
+                         "and in the sheet \u201c{sheet}\u201d of tables.xlsx.",
+                   "zh": "报告仅显示前 {shown:,} 行（共 {total:,} 行）；完整表格见 tables/{name}.csv 及 tables.xlsx 的\u201c{sheet}\u201d工作表。"},
     # -- publication tables -----------------------------------------------------------------------
     "fit_llf": {"en": "Log-likelihood", "zh": "对数似然值"},
     "fit_r2": {"en": "R² (within)", "zh": "组内 R²"},

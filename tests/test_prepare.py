@@ -342,3 +342,21 @@ def test_example_without_exclusion_names_the_tibet_cells(tmp_path):
         warnings.simplefilter("ignore", NonProvinceRowWarning)
         with pytest.raises(DataError, match=r"\(54, 2014, 'energy'\).*\[data.missing\]"):
             _prepare_from_study(study)
+
+
+def test_quality_screen_skips_jumps_of_signed_columns():
+    """A signed column (N(0, 1) draws) has meaningless ratios: no jump flags; a positive series with one
+    negative typo is still screened (and the typo flagged by the sign check where it matters)."""
+    rng = np.random.default_rng(0)
+    n, t = 40, 10
+    df = pd.DataFrame({"unit": np.repeat([f"u{i}" for i in range(n)], t), "year": np.tile(range(2000, 2000 + t), n),
+                       "z": rng.normal(size=n * t), "level": np.exp(rng.normal(scale=0.1, size=n * t))})
+    df.loc[5, "level"] = 30.0                       # a ×30 jump
+    df.loc[100, "level"] = -1.0                     # one negative typo: still a positive quantity
+    screen = quality_screen(df, unit="unit", time="year", columns=["z", "level"], standardised=["level"], warn=False)
+    flags = screen.to_frame()
+    jumps = flags[flags["check"] == "jump"]
+    assert "z" not in set(jumps["column"])
+    assert [("u0", 2005)] == [(u, y) for u, y in jumps.loc[jumps["column"] == "level", ["unit", "time"]]
+                              .itertuples(index=False) if y == 2005]
+    assert ((flags["check"] == "negative") & (flags["column"] == "level")).sum() == 1

@@ -10,6 +10,7 @@ import pytest
 
 import spatialccd as sc
 
+from spatialccd.exceptions import SpatialCCDError
 from spatialccd.report.tables import Table, ccd_table, moran_table, regression_table, stars, write_tables
 
 
@@ -161,3 +162,20 @@ def test_ccd_table_groups_regions_with_means():
     assert ("National", "National mean") in ccd_table(every).frame.index
     with pytest.raises(ValueError, match="'E'"):
         ccd_table(pd.DataFrame(rows), value="E")
+
+
+def test_report_cuts_long_tables_and_names_the_files():
+    """A county study's long tables: the HTML shows the first rows and says where all of them are."""
+    from spatialccd.report.html import Section, render_report
+
+    frame = pd.DataFrame({"D": np.linspace(0, 1, 1200)}, index=pd.Index([f"u{i}" for i in range(1200)], name="unit"))
+    sec = Section(id="ccd", title="CCD", tables=(Table.from_frame(frame, name="ccd", title="D", sheet="CCD units"),))
+    page = render_report(title="t", sections=[sec], settings="", max_rows=100)
+    assert "<th>u99</th>" in page and "<th>u100</th>" not in page
+    assert "first 100 of 1,200 rows" in page and "tables/ccd.csv" in page and "CCD units" in page
+    zh = render_report(title="t", sections=[sec], settings="", max_rows=100, lang="zh")
+    assert "共 1,200 行" in zh
+    default = render_report(title="t", sections=[sec], settings="")                  # REPORT_ROWS = 500
+    assert "<th>u499</th>" in default and "<th>u500</th>" not in default
+    with pytest.raises(SpatialCCDError, match="max_rows"):
+        render_report(title="t", sections=[sec], settings="", max_rows=0)

@@ -6,7 +6,10 @@ Checks (each flag is one row of :meth:`QualityScreen.to_frame`):
     |x_it / x_i,t−1| > factor or < 1/factor for positive consecutive values of
     one unit (default factor 3) — typical of a unit change (万元 vs 亿元), a
     typo or a break in the series.  "Consecutive" is adjacent on the panel's
-    time axis.
+    time axis.  Ratios mean something only for a positive (ratio-scale) quantity:
+    a signed column — at least :data:`SIGNED_SHARE` of its values negative, such as
+    a growth rate, a balance or a standardised variable — is not screened for jumps
+    (an N(0, 1) column would flag about a third of its values).
 ``zero``, ``negative``
     exact zeros and negative values in columns that will be logged (log of
     them is undefined) or range-standardised (a 0 is often a missing value
@@ -36,6 +39,9 @@ from ..summary import Summary, SummaryMixin
 from .derive import PanelAxis
 
 __all__ = ["QualityScreen", "quality_screen", "CHECKS"]
+
+#: share of negative values from which a column counts as signed and is not screened for jumps.
+SIGNED_SHARE = 0.05
 
 #: the checks in the order they are reported.
 CHECKS = ("jump", "zero", "negative", "constant", "subsystem-minimum")
@@ -116,6 +122,9 @@ class _Screen:
         has = before >= 0
         for c in columns:
             x = self.values(c)
+            finite = x[np.isfinite(x)]
+            if finite.size and np.mean(finite < 0) >= SIGNED_SHARE:
+                continue
             prev = np.where(has, x[np.maximum(before, 0)], np.nan)
             with np.errstate(all="ignore"):
                 ratio = x / prev

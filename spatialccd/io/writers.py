@@ -127,13 +127,16 @@ def write_excel(tables: Mapping[str, pd.DataFrame], path: str | os.PathLike, *,
 
     Sheet names are the mapping's keys, cut to Excel's 31 characters with the
     characters Excel forbids (``[]:*?/\\``) replaced; clashes get a suffix.
-    Text that Excel would run as a formula is neutralised (:func:`safe_cells`).
+    Text that Excel would run as a formula is neutralised (:func:`safe_cells`), and the writer
+    (XlsxWriter, about twice as fast as openpyxl on large tables) is told to store every string as
+    text: no string becomes a formula, a hyperlink or a number.
     """
     if not tables:
         raise SpatialCCDError("write_excel: no tables to write")
     used: set[str] = set()
+    text_only = {"strings_to_formulas": False, "strings_to_urls": False, "strings_to_numbers": False}
     with atomic_write(path, binary=True) as fh:
-        with pd.ExcelWriter(fh, engine="openpyxl") as xl:
+        with pd.ExcelWriter(fh, engine="xlsxwriter", engine_kwargs={"options": text_only}) as xl:
             for name, frame in tables.items():
                 safe_cells(frame).to_excel(xl, sheet_name=_sheet_name(name, used), index=index)
     return Path(path)

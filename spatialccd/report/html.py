@@ -15,7 +15,7 @@ import datetime as _dt
 import io
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from os import PathLike
 from pathlib import Path
 
@@ -84,15 +84,26 @@ def _environment() -> jinja2.Environment:
                               trim_blocks=True, lstrip_blocks=True)
 
 
+#: tables longer than this are cut in the HTML report (a county study's 2,850 × 15 CCD table would make
+#: a page of tens of megabytes); a note names the CSV file and workbook sheet that hold every row.
+REPORT_ROWS = 500
+
+
 def render_report(*, title: str, sections: Sequence[Section], settings: str, simulated_note: str | None = None,
-                  log: Sequence[str] = (), generated: _dt.datetime | None = None, lang: str = "en") -> str:
+                  log: Sequence[str] = (), generated: _dt.datetime | None = None, lang: str = "en",
+                  max_rows: int = REPORT_ROWS) -> str:
     """The report as an HTML string.
 
     ``settings`` is the study specification as text (shown verbatim, escaped);
     ``simulated_note`` (the data's notice, e.g. ``spatialccd.datasets.SIMULATED_NOTE``)
     is shown at the top and in the footer; ``log`` lists the steps run; ``lang``
-    is the language of the page furniture.
+    is the language of the page furniture; tables longer than ``max_rows`` show their
+    first ``max_rows`` rows and a note naming the files with all of them (:meth:`Table.head`).
     """
+    if not (isinstance(max_rows, int) and max_rows >= 1):
+        raise SpatialCCDError(f"max_rows must be a positive integer, got {max_rows!r}")
+    sections = [replace(s, tables=tuple(t.head(max_rows, lang=lang) for t in s.tables))
+                for s in sections]
     ids = [s.id for s in sections]
     dup = sorted({i for i in ids if ids.count(i) > 1})
     if dup:

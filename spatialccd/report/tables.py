@@ -98,6 +98,15 @@ class Table:
         if len(self.sheet) > 31 or re.search(r"[\[\]:*?/\\]", self.sheet):
             raise SpatialCCDError(f"Table sheet name {self.sheet!r} must have at most 31 characters and none of []:*?/\\")
 
+    def head(self, rows: int, *, lang: str = "en") -> Table:
+        """The table cut to its first ``rows`` rows with a note naming the files that hold all of it
+        (itself when it is no longer); for the HTML report — files always get the whole table."""
+        total = len(self.frame)
+        if total <= rows:
+            return self
+        note = message("rows_shown", lang, shown=rows, total=total, name=self.name, sheet=self.sheet or self.name)
+        return self.with_(frame=self.frame.iloc[:rows], notes=(*self.notes, note))
+
     def with_(self, **changes) -> Table:
         """A copy with some fields replaced (title, notes, sheet …)."""
         return dataclasses.replace(self, **changes)
