@@ -271,3 +271,17 @@ def test_beta_rejects_unoffered_method_and_bad_input(panel):
     bad.loc[4, "D"] = -0.2
     with pytest.raises(ValueError, match=r"non-positive at \(province, year\) \[\('11', 2016\)\]"):
         beta_convergence(bad, "D")
+
+
+def test_kde_panels_take_more_columns_with_many_groups(panel):
+    """15 groups of two provinces (the 31st, alone, has no density; a county study grouped by province has 31
+    groups): 16 panels in 4 columns."""
+    pairs = {c: f"G{i // 2:02d}" for i, c in enumerate(sorted(panel["province"].unique()))}
+    k = kernel_density(panel.assign(pair=panel["province"].map(pairs)), "D", group="pair")
+    fig = plot_kde_panels(k, kind="ridgeline")
+    assert len(fig.axes) == 16
+    cols = {round(a.get_position().x0, 3) for a in fig.axes}
+    assert len(cols) == 4 and fig.get_figheight() == pytest.approx(3.5 * 4)
+    assert len({round(a.get_position().x0, 3) for a in plot_kde_panels(k, kind="ridgeline", regions=["Nation", "G00", "G01"]).axes}) == 2
+    with pytest.raises(ValueError, match="ncols"):
+        plot_kde_panels(k, ncols=0)

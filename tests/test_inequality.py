@@ -372,3 +372,31 @@ def test_bootstrap_of_a_year_does_not_depend_on_other_years(provinces_panel):
     full = dagum_gini(provinces_panel, "D", bootstrap=30, seed=8, progress=False).ci
     part = dagum_gini(provinces_panel[provinces_panel.year >= 2014], "D", bootstrap=30, seed=8, progress=False).ci
     pd.testing.assert_frame_equal(full[full.year >= 2014].reset_index(drop=True), part)
+
+
+def test_dagum_figure_with_many_groups_draws_a_matrix_not_hundreds_of_lines():
+    """A county study grouped by province (here 12 groups, 66 pairs): the within panel keeps one legend entry
+    for the groups, the pairs become the last year's k × k matrix (G_jj diagonal, G_jh off it)."""
+    import matplotlib
+    matplotlib.use("Agg")
+    from spatialccd.plots.inequality import LINE_GROUPS, dagum_trends, gini_matrix
+
+    rng = np.random.default_rng(4)
+    n, years = 240, [2020, 2021, 2022]
+    df = pd.DataFrame({"unit": np.repeat([f"c{i:03d}" for i in range(n)], 3), "year": years * n,
+                       "D": rng.uniform(0.2, 0.8, 3 * n), "prov": np.repeat([f"P{i % 12:02d}" for i in range(n)], 3)})
+    res = dagum_gini(df, "D", group="prov", unit="unit", time="year")
+    assert res.within.shape[1] == 12 > LINE_GROUPS
+    m = gini_matrix(res)
+    assert m.shape == (12, 12) and np.allclose(m, m.T)
+    assert np.allclose(np.diag(m), res.within.loc[2022].to_numpy())
+    last = res.pairs[res.pairs["year"] == 2022].set_index("pair")["G_jh"]
+    assert m[0, 5] == pytest.approx(last["P00–P05"])
+    fig = dagum_trends(res)
+    within, between, _ = fig.axes[:3]
+    assert len(within.get_legend().get_texts()) == 2            # "each group (12)" and the overall Gini
+    assert len(between.images) == 1 and not between.lines
+    assert "2022" in between.get_title()
+    small = dagum_gini(df.assign(prov=df["prov"].str[-1].map(lambda c: "AB"[int(c) % 2])), "D", group="prov",
+                       unit="unit", time="year")
+    assert len(dagum_trends(small).axes[1].lines) == 1          # 2 groups: one pair, a line

@@ -125,3 +125,23 @@ def test_undefined_random_effects_raise(provinces):
             sc.random_effects(df, "y ~ x1 + x2", provinces, effects=eff)
     with pytest.raises(ValueError, match="at least 2 periods"):
         sc.random_effects(df[df["year"] == 2000], "y ~ x1 + x2", provinces)
+
+
+def test_profile_moments_from_the_reduced_qr_equal_least_squares_on_every_row():
+    """The m × m reduction [R_w; φR_b] gives the coefficients and residual sums of squares of least squares
+    on the NT quasi-demeaned rows (brute force with numpy.linalg.lstsq), at any φ."""
+    from spatialccd.models.likelihood import LagMoments
+    from spatialccd.models.random_effects import RESample, quasi_demean
+
+    rng = np.random.default_rng(11)
+    N, T = 37, 6
+    y, wy = rng.normal(size=N * T), rng.normal(size=N * T)
+    Z = np.column_stack([np.ones(N * T), rng.normal(size=(N * T, 3)) * [1.0, 100.0, 1e-3]])
+    sample = RESample(y, Z, wy, N, T, logdet=None)
+    for phi in (1e-3, 0.2, 0.77, 1.0):
+        full = LagMoments.from_arrays(*(quasi_demean(a, phi, N, T) for a in (y, Z, wy)))
+        fast = sample.moments(phi)
+        for name in ("b0", "bd"):
+            np.testing.assert_allclose(getattr(fast, name), getattr(full, name), rtol=1e-9, atol=1e-12)
+        for name in ("ee00", "ee0d", "eedd"):
+            assert getattr(fast, name) == pytest.approx(getattr(full, name), rel=1e-10, abs=1e-12)

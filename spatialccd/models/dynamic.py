@@ -24,9 +24,11 @@ transformed: the exact convention of :mod:`.design`).
   G = WS⁻¹:
 
       b_τ = −tr Ψ,   b_η = −tr(WΨ),   b_β = b_θ = 0,
-      b_ρ = −tr G − tr(G(τI + ηW)Ψ),   b_σ² = −N/(2σ²),
+      b_ρ = −tr G − tr(G(τI + ηW)Ψ) = −tr(WΨ),   b_σ² = −N/(2σ²),
 
-  and Σ̂ the information at θ̂ (lagged y treated as regressors, as their Σ̂).
+  and Σ̂ the information at θ̂ (lagged y treated as regressors, as their Σ̂).  Ψ = (1 − τ)⁻¹(I − rW)⁻¹
+  with r = (ρ + η)/(1 − τ), so the traces are those of the log-determinant engine at r
+  (:func:`expected_score`; exact, no N×N matrix), reported in ``trace_method``.
 * ``"lee-yu"`` (time or two-way effects; Lee & Yu 2010, J. Econometrics 154:165–185 and
   Econometric Theory 26:564–597): the time effects are removed exactly by the
   orthonormal transformation F_N (n = (N − 1)T, log|I − ρW| − log(1 − ρ); W
@@ -58,6 +60,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
+import scipy.sparse as sp
 
 from .._options import DynamicCorrection, DynamicLags, Effects, ImpactsMethod, LogdetMethod, Units, check_option
 from ..exceptions import DataError, SpatialCCDError, StationarityWarning
@@ -67,7 +70,7 @@ from .design import Design, _check_rank, build_design, lag
 from .effects import EffectSpec, Impacts, compute_impacts
 from .fit import maximise
 from .likelihood import LagMoments, Likelihood, lag_hessian, lag_information
-from .logdet import EIGEN_MAX_N, eigenvalues, logdet_for
+from .logdet import EIGEN_MAX_N, eigenvalues, factor, logdet_for, lu_solve
 from .mlresults import SpatialLagMLResults, inverse_information
 from .sac import effect_spec
 
@@ -105,22 +108,36 @@ def stationarity(W, tau: float, eta: float, rho: float) -> Stationarity:  # noqa
     return Stationarity(radius, abs_sum, radius < 1)
 
 
-def expected_score(W: np.ndarray, tau: float, eta: float, rho: float, sigma2: float, *,  # noqa: N803
-                   time_transformed: bool) -> tuple[float, float, float, float]:
-    """YDJL's leading expected score (b_τ, b_η, b_ρ, b_σ²) at θ (see the module docstring)."""
+def expected_score(W, tau: float, eta: float, rho: float, sigma2: float, *, time_transformed: bool,  # noqa: N803
+                   logdet=None) -> tuple[float, float, float, float]:
+    """YDJL's leading expected score (b_τ, b_η, b_ρ, b_σ²) at θ (see the module docstring), never an N×N matrix.
+
+    S − (τI + ηW) = (1 − τ)I − (ρ + η)W = Ψ⁻¹, so with r = (ρ + η)/(1 − τ) and G_r = W(I − rW)⁻¹
+
+        Ψ = (1 − τ)⁻¹(I − rW)⁻¹,   tr Ψ = (N + r·tr G_r)/(1 − τ),   tr(WΨ) = tr G_r/(1 − τ),
+
+    and G(τI + ηW)Ψ = G(S − Ψ⁻¹)Ψ = WΨ − G (GS = W), so b_ρ = −tr G − tr(WΨ − G) = −tr(WΨ) = b_η.
+    tr G_r = −d/dr log|I − rW| comes from the log-determinant engine ``logdet`` of W
+    (:func:`~.logdet.logdet_for`, built when None: eigenvalues, or 5-point differences of exact
+    sparse-LU values); ``time_transformed`` (Lee & Yu 2010) replaces tr P by tr P − 1'P1/N with
+    Ψ1 by one sparse LU of (1 − τ)I − (ρ + η)W.
+    """
+    W = sp.csr_matrix(W, dtype=float)
     N = W.shape[0]
-    I = np.eye(N)
-    S = I - rho * W
-    Bm = tau * I + eta * W
-    A = np.linalg.solve(S, Bm)
-    Psi = np.linalg.solve(I - A, np.linalg.inv(S))
-    G = np.linalg.solve(S, W)                       # S⁻¹W = WS⁻¹
-
-    def tr(P):
-        return float(np.trace(P) - (P.sum() / N if time_transformed else 0.0))
-
+    ld = logdet_for(W) if logdet is None else logdet
+    lo, hi = ld.bounds
+    r = (rho + eta) / (1 - tau) if tau != 1 else np.inf
+    if not (lo < r < hi) and (ld.method != "eigen" or not np.isfinite(r)):
+        raise SpatialCCDError(f"the bias correction needs (rho + eta)/(1 − tau) = {r:.6g} inside ({lo:.4g}, {hi:.4g}) "
+                              "(a stable process); the uncorrected estimates are not stationary")
+    tr_gr = N * float(ld.mean_diag_inverse_w(r)[0])
+    tr_psi, tr_wpsi = (N + r * tr_gr) / (1 - tau), tr_gr / (1 - tau)
+    if time_transformed:
+        psi1 = lu_solve(factor(W, r), np.ones(N)) / (1 - tau)               # Ψ1
+        tr_psi -= psi1.sum() / N
+        tr_wpsi -= float(np.asarray(W.T @ np.ones(N)) @ psi1) / N          # 1'WΨ1/N
     n_cs = N - 1 if time_transformed else N
-    return -tr(Psi), -tr(W @ Psi), -tr(G) - tr(G @ Bm @ Psi), -n_cs / (2 * sigma2)
+    return -tr_psi, -tr_wpsi, -tr_wpsi, -n_cs / (2 * sigma2)
 
 
 @dataclass(frozen=True)
@@ -134,6 +151,17 @@ class DynamicResults(SpatialLagMLResults):
     dynamic: str
     uncorrected: pd.Series = field(repr=False)
     stationarity: Stationarity
+    _logdet: object = field(repr=False)
+
+    @property
+    def trace_method(self) -> str:
+        """How the traces were computed: tr(G), tr(G²), tr(G'G) of the information (and the effects traces)
+        by the log|I − ρW| engine, read when shown; with a bias correction, tr Ψ and tr(WΨ) by the same
+        engine at r = (ρ + η)/(1 − τ) (:func:`expected_score`)."""
+        out = self._logdet.trace_method
+        if self.bias_correction is not None and self.effects in ("individual", "twoways"):
+            out += "; bias correction: tr Ψ, tr(WΨ) from tr G_r of the same engine at r = (rho + eta)/(1 − tau)"
+        return out
 
     @property
     def tau(self) -> float:
@@ -167,7 +195,7 @@ class DynamicResults(SpatialLagMLResults):
                                      ("Effects", self.effects), ("Dep. variable", self.yname),
                                      ("Bias correction", str(self.bias_correction)), ("Covariance", self.cov_type),
                                      ("Stationarity", "stable" if self.stationarity.stable else "NOT stationary"),
-                                     ("log|I-rW| method", self.logdet_method))
+                                     ("log|I-rW| method", self.logdet_method), ("Traces", self.trace_method))
         table = self.to_frame(alpha)
         if self.bias_correction is not None:
             table.insert(1, "uncorrected", self.uncorrected)
@@ -250,7 +278,8 @@ def dynamic_panel(data, formula: str, w, *, kind: str = "sdm", dynamic: DynamicL
     if bias_correction is not None and effects in ("individual", "twoways"):
         tau = delta[labels.index("tau")] if "tau" in labels else 0.0
         eta = delta[labels.index("eta")] if "eta" in labels else 0.0
-        b_tau, b_eta, b_rho, b_s2 = expected_score(d.W.toarray(), tau, eta, rho, sigma2, time_transformed=lee_yu)
+        b_tau, b_eta, b_rho, b_s2 = expected_score(d.W, tau, eta, rho, sigma2, time_transformed=lee_yu,
+                                                    logdet=ld)
         b = np.zeros(k + 2)
         for name, val in (("tau", b_tau), ("eta", b_eta)):
             if name in labels:
@@ -276,7 +305,7 @@ def dynamic_panel(data, formula: str, w, *, kind: str = "sdm", dynamic: DynamicL
                           T=T, n_effective=n, kind=kind, dynamic=dynamic, effects=effects,
                           bias_correction=bias_correction, cov_type=cov_type, formula=formula, yname=d.yname,
                           logdet_method=ld.method, bounds=ld.bounds, uncorrected=uncorrected, stationarity=stat,
-                          _effect_spec=_dynamic_effect_spec(d, labels, ld, dynamic),
+                          _effect_spec=_dynamic_effect_spec(d, labels, ld, dynamic), _logdet=ld,
                           _resid=pd.Series(resid, index=d.panel.index, name="resid"))
 
 

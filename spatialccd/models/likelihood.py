@@ -234,35 +234,6 @@ def sac_hessian(arrays, beta, rho, lam, sigma2, n: float, tj: float, ld_w, ld_m)
     return H
 
 
-def sac_traces(W: np.ndarray, M: np.ndarray, rho: float, lam: float, *, unit_root: bool = False) -> dict:  # noqa: N803
-    """Traces of the SAC information with G = W(I − ρW)⁻¹, H = M(I − λM)⁻¹, Ḡ = (I − λM)G(I − λM)⁻¹.
-
-    ``unit_root=True``: the same traces on the (N−1)-dimensional space of Lee & Yu's time
-    transformation, for row-standardised W and M (G·1 = 1/(1−ρ)·1, H·1 = 1/(1−λ)·1):
-    tr(P) − c_P, tr(PQ) − c_P c_Q, tr(P'Q) − (P'1)'(Q'1)/N.
-    """
-    N = W.shape[0]
-    I = np.eye(N)
-    G = np.linalg.solve(I - rho * W, W)
-    B = I - lam * M
-    H = np.linalg.solve(B.T, M.T).T                    # M B⁻¹
-    Gb = np.linalg.solve(B.T, (B @ G).T).T             # B G B⁻¹
-    out = {"G": np.trace(G), "H": np.trace(H), "GG": np.sum(Gb * Gb.T), "GtG": np.sum(Gb * Gb),
-           "HH": np.sum(H * H.T), "HtH": np.sum(H * H), "GtH": np.sum(Gb * H), "HG": np.sum(H * Gb.T)}
-    if unit_root:
-        cg, ch = 1 / (1 - rho), 1 / (1 - lam)
-        sg, sh = Gb.sum(axis=0), H.sum(axis=0)         # column sums P'1
-        out["G"] -= cg
-        out["H"] -= ch
-        out["GG"] -= cg ** 2
-        out["HH"] -= ch ** 2
-        out["HG"] -= cg * ch
-        out["GtG"] -= sg @ sg / N
-        out["HtH"] -= sh @ sh / N
-        out["GtH"] -= sg @ sh / N
-    return {key: float(v) for key, v in out.items()}
-
-
 def sac_information(Zt, mean_rho, sigma2, n: float, tj: float, traces: dict) -> np.ndarray:
     """Expected information for (β, ρ, λ, σ²) of the SAC/GNS model (Anselin 1988, eq. 6.31; Lee 2004).
 
@@ -272,7 +243,12 @@ def sac_information(Zt, mean_rho, sigma2, n: float, tj: float, traces: dict) -> 
 
         I_ββ = Z̃'Z̃/σ², I_βρ = Z̃'m/σ², I_βλ = 0,
         I_ρρ = m'm/σ² + t_J(tr Ḡ² + tr Ḡ'Ḡ), I_ρλ = t_J(tr Ḡ'H + tr HḠ), I_λλ = t_J(tr H² + tr H'H),
-        I_ρσ² = t_J tr G/σ², I_λσ² = t_J tr H/σ², I_σ²σ² = n/(2σ⁴).
+        I_ρσ² = t_J tr G/σ², I_λσ² = t_J tr H/σ², I_σ²σ² = n/(2σ⁴),
+
+    with G = W(I − ρW)⁻¹, H = M(I − λM)⁻¹, Ḡ = (I − λM)G(I − λM)⁻¹; ``traces`` maps
+    ``"G", "H", "GG", "GtG", "HH", "HtH", "GtH", "HG"`` to tr G, tr H, tr Ḡ², tr Ḡ'Ḡ, tr H²,
+    tr H'H, tr Ḡ'H, tr HḠ (:func:`~.sactraces.sac_traces`, sparse, on the (N−1)-dimensional
+    space for Lee–Yu's time transformation).
     """
     t = traces
     k = Zt.shape[1]

@@ -119,12 +119,21 @@ def kde_plot(result: KDEResult, kind: str = "surface", *, region: str | None = N
 
 
 def plot_kde_panels(kde: KDEResult, *, kind: str = "surface", regions: Sequence[str] | None = None,
-                    ncols: int = 2, figsize: tuple[float, float] | None = None, cmap: str = CMAP) -> Figure:
-    """One panel per region (nation first), each drawn as ``kind`` = surface | ridgeline | overlay."""
+                    ncols: int | None = None, figsize: tuple[float, float] | None = None, cmap: str = CMAP) -> Figure:
+    """One panel per region (nation first), each drawn as ``kind`` = surface | ridgeline | overlay.
+
+    ``ncols`` defaults to 2 columns up to 6 panels, 3 up to 12 and 4 beyond (a county study grouped by
+    province has 32 panels), with smaller panels from 3 columns on.
+    """
     draw = _drawer(kind)
     regions = list(kde.regions if regions is None else regions)
+    if ncols is None:
+        ncols = 2 if len(regions) <= 6 else 3 if len(regions) <= 12 else 4
+    if not (isinstance(ncols, int) and ncols >= 1):
+        raise SpatialCCDError(f"ncols must be a positive integer, got {ncols!r}")
     nrows = math.ceil(len(regions) / ncols)
-    fig = plt.figure(figsize=figsize or (5.5 * ncols, 4.5 * nrows))
+    width, height = (5.5, 4.5) if ncols <= 2 else (4.2, 3.5)
+    fig = plt.figure(figsize=figsize or (width * ncols, height * nrows))
     for i, region in enumerate(regions):
         ax = fig.add_subplot(nrows, ncols, i + 1, projection="3d" if kind == "surface" else None)
         draw(kde, region=region, ax=ax, cmap=cmap)

@@ -6,12 +6,18 @@ ratio.  *Empirical Economics* 22:515–531.
 from __future__ import annotations
 
 import matplotlib.pyplot as plt
+import numpy as np
 from matplotlib.figure import Figure
 
 from ..messages import message
 from .style import resolve_lang, text_style
 
-__all__ = ["dagum_trends"]
+__all__ = ["dagum_trends", "LINE_GROUPS"]
+
+#: up to this many groups each group and each pair is a line with its own legend entry; with more (a
+#: county study grouped by province: 31 groups, 465 pairs) the groups are thin unlabelled lines around the
+#: overall Gini and the pairs a matrix of the last year (G_jj on the diagonal, G_jh off it).
+LINE_GROUPS = 6
 
 
 def _years_axis(ax, index) -> None:
@@ -33,22 +39,10 @@ def dagum_trends(result, *, lang: str | None = None) -> Figure:
     with text_style(lang):
         ncols = 3 if decomposed else 1
         fig, axes = plt.subplots(1, ncols, figsize=(4.6 * ncols, 3.8), squeeze=False)
-        ax = axes[0, 0]
-        ax.plot(result.components.index, result.components["G"], color="black", lw=2.2, marker="o", ms=3,
-                label=message("overall_gini", lang))
-        for group in result.within.columns:
-            ax.plot(result.within.index, result.within[group], marker="o", ms=3, lw=1.3, label=str(group))
-        ax.set_title(message("f_within_gini", lang))
-        ax.set_ylabel("Gini")
-        ax.legend(frameon=False, fontsize=7)
-        _years_axis(ax, result.components.index)
+        many = result.within.shape[1] > LINE_GROUPS
+        _within_panel(axes[0, 0], result, lang, many=many)
         if decomposed:
-            ax = axes[0, 1]
-            for pair in result.between.columns:
-                ax.plot(result.between.index, result.between[pair], marker="o", ms=3, lw=1.3, label=str(pair))
-            ax.set_title(message("f_between_gini", lang))
-            ax.legend(frameon=False, fontsize=7, ncol=2)
-            _years_axis(ax, result.between.index)
+            (_between_matrix if many else _between_lines)(axes[0, 1], result, lang)
             ax = axes[0, 2]
             parts = result.components[["C_w", "C_nb", "C_t"]]
             ax.stackplot(parts.index, parts.T.to_numpy(), labels=[message(k, lang) for k in ("c_w", "c_nb", "c_t")],
@@ -60,3 +54,47 @@ def dagum_trends(result, *, lang: str | None = None) -> Figure:
             _years_axis(ax, parts.index)
         fig.tight_layout()
     return fig
+
+
+def _within_panel(ax, result, lang: str, *, many: bool) -> None:
+    """G_jj by group over time around the overall G (unlabelled grey lines with many groups)."""
+    for i, group in enumerate(result.within.columns):
+        style = ({"color": "0.6", "lw": 0.8, "label": message("f_each_group", lang, k=result.within.shape[1])
+                  if i == 0 else None} if many else {"marker": "o", "ms": 3, "lw": 1.3, "label": str(group)})
+        ax.plot(result.within.index, result.within[group], **style)
+    ax.plot(result.components.index, result.components["G"], color="black", lw=2.2, marker="o", ms=3,
+            label=message("overall_gini", lang))
+    ax.set_title(message("f_within_gini", lang))
+    ax.set_ylabel("Gini")
+    ax.legend(frameon=False, fontsize=7)
+    _years_axis(ax, result.components.index)
+
+
+def _between_lines(ax, result, lang: str) -> None:
+    for pair in result.between.columns:
+        ax.plot(result.between.index, result.between[pair], marker="o", ms=3, lw=1.3, label=str(pair))
+    ax.set_title(message("f_between_gini", lang))
+    ax.legend(frameon=False, fontsize=7, ncol=2)
+    _years_axis(ax, result.between.index)
+
+
+def gini_matrix(result, time=None) -> np.ndarray:
+    """The k × k matrix of one year (default: the last): G_jj on the diagonal, G_jh = G_hj off it."""
+    t = result.within.index[-1] if time is None else time
+    groups = [str(g) for g in result.within.columns]
+    m = np.diag(result.within.loc[t].to_numpy(dtype=float))
+    for j, a in enumerate(groups):
+        for h in range(j + 1, len(groups)):
+            m[j, h] = m[h, j] = result.between.at[t, f"{a}–{groups[h]}"]
+    return m
+
+
+def _between_matrix(ax, result, lang: str) -> None:
+    t = result.within.index[-1]
+    image = ax.imshow(gini_matrix(result, t), cmap="viridis")
+    groups = [str(g) for g in result.within.columns]
+    ticks = np.arange(len(groups))
+    ax.set_xticks(ticks, groups, rotation=90, fontsize=max(3, min(7, 200 // len(groups))))
+    ax.set_yticks(ticks, groups, fontsize=max(3, min(7, 200 // len(groups))))
+    ax.set_title(message("f_between_matrix", lang, time=t))
+    ax.figure.colorbar(image, ax=ax, shrink=0.8, label="Gini")
