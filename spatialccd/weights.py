@@ -419,7 +419,8 @@ def distance(gdf: gpd.GeoDataFrame | None = None, *, power: float = 1.0,
         cols, d = pts.nearest(np.arange(n), k)
         rows, cols, d = np.repeat(np.arange(n), k), cols.ravel(), d.ravel()
         if threshold is not None:
-            rows, cols, d = (a[d <= threshold] for a in (rows, cols, d))
+            inside = d <= threshold
+            rows, cols, d = rows[inside], cols[inside], d[inside]
     elif threshold is not None:
         rows, cols, d = pts.within(threshold)
     elif n > DENSE_LIMIT:

@@ -344,3 +344,72 @@ def test_standard_error_rows_are_labelled_in_spreadsheets(demo_run):
     flat = result.tables["sdm"].flat()
     assert (flat["row"].astype(str).str.strip() != "").all()
     assert "lngdp (se)" in set(flat["row"])
+
+
+class Loud(UserWarning):
+    """A warning raised while a worker draws a section."""
+
+
+def test_report_drawn_by_worker_processes_equals_the_one_drawn_here():
+    """[report] workers: the sections drawn in forked workers are the ones drawn in this process (same tables,
+    same PNG bytes), warnings raised there reach the caller, and a step failing there raises its own error."""
+    import dataclasses
+    import warnings
+
+    from spatialccd.report.sections import ReportOptions
+    from spatialccd.study import outputs, registry
+    from spatialccd.study.run import run_steps
+
+    text = _fast_demo_text().replace("[report]\n", "[report]\nworkers = 1\n")
+    serial_run = run_steps(Study.from_string(text, source="demo_study.toml"), quiet=True)
+    run = dataclasses.replace(serial_run, study=Study.from_string(text.replace("workers = 1", "workers = 2"),
+                                                                  source="demo_study.toml"))
+    opts = ReportOptions(lang="en", names="en", digits=3, unit=run.panel.unit, time=run.panel.time)
+    assert outputs._workers(serial_run, 10) == 1 and outputs._workers(run, 10) == 2
+    with warnings.catch_warnings(record=True):
+        serial, drawn = outputs.build_sections(serial_run, opts), outputs.build_sections(run, opts)
+    assert [s.id for s in drawn] == [s.id for s in serial]
+    for a, b in zip(serial, drawn):
+        assert [f.png for f in a.figures] == [f.png for f in b.figures]
+        assert a.paragraphs == b.paragraphs
+        for x, y in zip(a.tables, b.tables):
+            pd.testing.assert_frame_equal(x.frame, y.frame)
+
+    step = registry.STEPS["kde"]
+
+    def noisy(result, run_, opts_):
+        warnings.warn("drawn in a worker", Loud)
+        return step.present(result, run_, opts_)
+
+    def broken(result, run_, opts_):
+        raise sc.exceptions.StudyError("kde cannot be drawn", table="kde", key="kind")
+
+    try:
+        registry.STEPS["kde"] = dataclasses.replace(step, present=noisy)
+        with pytest.warns(Loud, match="drawn in a worker"):
+            outputs.build_sections(run, opts)
+        registry.STEPS["kde"] = dataclasses.replace(step, present=broken)
+        with pytest.raises(sc.exceptions.StudyError, match="kde cannot be drawn") as err:
+            outputs.build_sections(run, opts)
+        assert (err.value.table, err.value.key) == ("kde", "kind")
+    finally:
+        registry.STEPS["kde"] = step
+    with pytest.raises(sc.exceptions.StudyError, match=r"\[report\] workers"):
+        Study.from_string(text.replace("workers = 1", "workers = -1"), source="demo_study.toml")
+
+
+def test_weights_keys_for_sparse_distance_and_their_errors(tmp_path):
+    """[weights] distance_k / threshold / k_islands reach weights.distance; a W that cannot be built names the
+    [weights] key to change."""
+    from spatialccd.study.run import run_steps
+
+    base = _fast_demo_text()
+    cut = base.split("[moran]")[0].replace('kind = "contiguity"', 'kind = "distance"\ndistance_k = 5')  # up to W
+    run = run_steps(Study.from_string(cut, source="s.toml"), quiet=True)
+    expected = sc.weights.distance(k=5)
+    assert run.graph.sparse.nnz == expected.sparse.nnz == 31 * 5
+    assert "to the 5 nearest units" in run.results["weights"].description
+    bad = cut.replace("distance_k = 5", "distance_k = 40")
+    with pytest.raises(sc.exceptions.StudyError, match=r"\[weights\] kind = 'distance'.*distance_k") as err:
+        run_steps(Study.from_string(bad, source="s.toml"), quiet=True)
+    assert (err.value.table, err.value.key) == ("weights", "distance_k")

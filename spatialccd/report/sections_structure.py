@@ -126,8 +126,9 @@ def weights_label(entry: str, weights: Mapping, opts: ReportOptions) -> str:
     if entry == "knn":
         return opts.m("rw_knn", k=weights["k"])
     if entry == "distance":
-        return opts.m("rw_distance") if weights.get("threshold") is None else \
+        label = opts.m("rw_distance") if weights.get("threshold") is None else \
             opts.m("rw_distance_band", threshold=f"{weights['threshold']:g}")
+        return label if weights.get("distance_k") is None else label + opts.m("rw_nearest", k=weights["distance_k"])
     if entry == "economic":
         return opts.m("rw_economic", column=weights["economic"])
     if entry == "nested":

@@ -14,6 +14,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import pickle
 import shutil
 import tempfile
 from dataclasses import dataclass, field
@@ -119,14 +120,78 @@ def _manifest(folder: Path) -> str:
     return json.dumps({"spatialccd": __version__, "complete": True, "files": files}, indent=1) + "\n"
 
 
+#: the run and options the forked presentation workers read (set just before they are forked).
+_SHARED: tuple = ()
+
+
+def _present(key: str):
+    """Present one step in a worker: (section, warnings) or (None, the error as text)."""
+    import traceback
+    import warnings
+
+    from .registry import STEPS
+
+    run, opts = _SHARED
+    try:
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always")
+            section = STEPS[key].present(run.results[key], run, opts)
+        return section, [(str(w.message), w.category, w.filename, w.lineno) for w in caught]
+    except Exception:   # reproduced in the parent, which raises the real exception
+        return None, traceback.format_exc()
+
+
+def _workers(run, jobs: int) -> int:
+    """``[report] workers``: 0 = as many as the machine has cores (at most 4) where processes can be forked."""
+    import multiprocessing
+    import sys
+
+    asked = run.study.spec["report"]["workers"]
+    if asked == 1 or jobs < 2 or sys.platform != "linux" or "fork" not in multiprocessing.get_all_start_methods():
+        return 1
+    return min(jobs, asked or min(4, os.cpu_count() or 1))
+
+
 def build_sections(run, opts) -> list:
     """The report sections of every step that ran: those of ``[report] order`` first, then in
-    :data:`~spatialccd.study.registry.ORDER`."""
+    :data:`~spatialccd.study.registry.ORDER`.
+
+    Drawing the figures is most of a large study's report time (a county study's maps, densities and
+    Gini figures: seconds each), and each step's section is independent of the others: with
+    ``[report] workers`` ≠ 1 on Linux they are drawn in forked worker processes (which see the run
+    without copying it) and gathered in order.  Warnings raised there are raised again here; a step that
+    fails in a worker is presented again in this process, which raises its error as it would have.
+    """
+    import warnings
+    from concurrent.futures import ProcessPoolExecutor
+    from concurrent.futures.process import BrokenProcessPool
+    from multiprocessing import get_context
+
     from .registry import ORDER, STEPS
 
+    global _SHARED
     first = list(run.study.spec["report"].get("order") or [])   # [report] order, then the usual order
-    keys = first + [k for k in ORDER if k not in first]
-    return [STEPS[key].present(run.results[key], run, opts) for key in keys if key in run.results]
+    keys = [k for k in first + [k for k in ORDER if k not in first] if k in run.results]
+    workers = _workers(run, len(keys))
+    if workers == 1:
+        return [STEPS[key].present(run.results[key], run, opts) for key in keys]
+    _SHARED = (run, opts)
+    try:
+        with ProcessPoolExecutor(workers, mp_context=get_context("fork")) as pool:
+            done = list(pool.map(_present, keys))
+    except (OSError, BrokenProcessPool, pickle.PicklingError, AttributeError, TypeError):
+        done = [(None, "") for _ in keys]   # no worker, or a result that cannot travel back: draw here
+    finally:
+        _SHARED = ()
+    sections = []
+    for key, (section, extra) in zip(keys, done):
+        if section is None:
+            section = STEPS[key].present(run.results[key], run, opts)   # raises the worker's error here
+        else:
+            for message, category, filename, lineno in extra:
+                warnings.warn_explicit(message, category, filename, lineno)
+        sections.append(section)
+    return sections
 
 
 def write_outputs(study, run, folder: OutputFolder) -> StudyResult:

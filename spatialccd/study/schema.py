@@ -52,7 +52,8 @@ CORE: dict[str, dict[str, Opt]] = {
                  "top": Opt(int, 5)},
     "weights": {"kind": Opt(str, "contiguity", ("contiguity", "knn", "distance")), "k": Opt(int, 4),
                 "power": Opt(float, 1.0), "threshold": Opt(float), "rook": Opt(bool, False),
-                "islands": Opt(str, "nearest", ("nearest", "keep")),
+                "islands": Opt(str, "nearest", ("nearest", "keep")), "k_islands": Opt(int, 1),
+                "distance_k": Opt(int), "economic_k": Opt(int),
                 "economic": Opt(str), "nested_phi": Opt(float, 0.5),
                 "nested_geo": Opt(str, "distance", ("contiguity", "knn", "distance"))},
     "moran": {"column": COLUMN, "permutations": Opt(int, 999), "seed": SEED},
@@ -80,5 +81,5 @@ CORE: dict[str, dict[str, Opt]] = {
             "by_region": Opt((str, dict)), "robustness_weights": Opt(list, item=str)},
     "report": {"lang": vocab("lang", "en"), "names": Opt(str, None, ("en", "zh", "code")),
                "digits": Opt(int, 3), "paths": Opt(str, "relative", ("relative", "absolute")),
-               "order": Opt(list, item=str)},
+               "order": Opt(list, item=str), "workers": Opt(int, 0)},
 }

@@ -219,6 +219,10 @@ def _check_cross(spec: dict, source: str) -> None:
     if unknown or len(set(order)) != len(order):
         raise StudyError(f"{source}: [report] order lists unknown or repeated sections {unknown or order}; sections "
                          f"are {', '.join(ORDER)}", table="report", key="order")
+    if spec["report"]["workers"] < 0:
+        raise StudyError(f"{source}: [report] workers = {spec['report']['workers']}: give 0 (as many processes as "
+                         "cores, at most 4), 1 (draw the report in this process) or a number of processes",
+                         table="report", key="workers")
     if "obstacle" in spec and spec["obstacle"]["level"] == "criterion" and \
             any(i.criterion is None for i in spec["indicators"].indicators):
         raise StudyError(f"{source}: [obstacle] level = 'criterion' needs a criterion layer in every subsystem "

@@ -295,14 +295,35 @@ def study_geometry(ctx):
 
 def weights_of_kind(w: dict, kind: str, gdf):
     """The W of ``kind`` ("contiguity", "knn", "distance") with the ``[weights]`` options ``w``, over the
-    shapes ``gdf`` (None: the built-in provinces) — every W a study builds comes from here."""
+    shapes ``gdf`` (None: the built-in provinces) — every W a study builds comes from here.  A W that
+    cannot be built is a :class:`StudyError` naming the ``[weights]`` key to change."""
     from .. import weights as W
+    from ..exceptions import WeightsError
 
+    try:
+        if kind == "contiguity":
+            return W.contiguity(gdf, rook=w["rook"], islands=w["islands"], k_islands=w["k_islands"])
+        if kind == "knn":
+            return W.knn(gdf, k=w["k"])
+        return W.distance(gdf, power=w["power"], threshold=w["threshold"], k=w["distance_k"], islands=w["islands"],
+                          k_islands=w["k_islands"])
+    except WeightsError as exc:
+        key = {"contiguity": "islands", "knn": "k"}.get(kind, "distance_k" if w["distance_k"] else "threshold")
+        hint = (" In the study file: [weights] threshold = <km> (a distance band) or distance_k = <k> (inverse "
+                "distance to the k nearest)." if kind == "distance" else "")
+        raise StudyError(f"[weights] kind = {kind!r}: {exc}.{hint}", table="weights", key=key) from None
+
+
+def describe_weights(w: dict, kind: str, m, *, shapes: bool) -> str:
+    """The sentence naming a W of ``kind`` with the ``[weights]`` options ``w``; ``m(key, **fields)`` gives the
+    message in the report's language, ``shapes``: built from the study's shapes (not the provinces)."""
     if kind == "contiguity":
-        return W.contiguity(gdf, rook=w["rook"], islands=w["islands"])
+        return m("w_contiguity_units" if shapes else "w_contiguity")
     if kind == "knn":
-        return W.knn(gdf, k=w["k"])
-    return W.distance(gdf, power=w["power"], threshold=w["threshold"], islands=w["islands"])
+        return m("w_knn", k=w["k"])
+    limits = ((m("w_within", threshold=f"{w['threshold']:g}") if w["threshold"] is not None else "")
+              + (m("w_nearest", k=w["distance_k"]) if w["distance_k"] is not None else ""))
+    return m("w_distance", power=w["power"], limits=limits)
 
 
 def restricted(graph, units: list):
@@ -321,9 +342,7 @@ def compute_weights(ctx) -> WeightsStep:
                          "shapes with [data] geometry = \"cities\" or a GeoJSON file", table="data", key="geometry")
     w, lang = ctx.spec["weights"], ctx.study.lang
     graph = weights_of_kind(w, w["kind"], gdf)
-    desc = {"contiguity": lambda: message("w_contiguity" if gdf is None else "w_contiguity_units", lang),
-            "knn": lambda: message("w_knn", lang, k=w["k"]),
-            "distance": lambda: message("w_distance", lang, power=w["power"])}[w["kind"]]()
+    desc = describe_weights(w, w["kind"], lambda key, **f: message(key, lang, **f), shapes=gdf is not None)
     units = list(ctx.panel.units)
     have = set(graph.unique_ids)
     missing = [u for u in units if u not in have]

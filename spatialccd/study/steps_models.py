@@ -37,7 +37,7 @@ from dataclasses import dataclass, field
 
 from ..exceptions import SpatialCCDError, StudyError
 from ..report import sections_models as R
-from .steps import Step, _model_options, restricted, weights_of_kind
+from .steps import Step, _model_options, describe_weights, restricted, weights_of_kind
 from .steps_structure import _fail
 
 __all__ = ["SCHEMA", "STEPS", "check_spec", "FamilyStep", "BayesStep"]
@@ -215,10 +215,7 @@ def compute_bayes(ctx) -> BayesStep:
 
 # -- present ---------------------------------------------------------------------------------
 def _weights_description(kind: str, run, opts) -> str:
-    w = run.study.spec["weights"]
-    if kind == "contiguity":
-        return opts.m("w_contiguity" if run.results["weights"].geometry is None else "w_contiguity_units")
-    return opts.m("w_knn", k=w["k"]) if kind == "knn" else opts.m("w_distance", power=w["power"])
+    return describe_weights(run.study.spec["weights"], kind, opts.m, shapes=run.results["weights"].geometry is not None)
 
 
 def present_model(r: FamilyStep, run, opts):
