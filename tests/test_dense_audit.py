@@ -54,18 +54,18 @@ def row_std(a) -> sp.csr_matrix:
     return sp.csr_matrix(sp.diags(1 / np.asarray(a.sum(axis=1)).ravel()) @ a)
 
 
-def provinces() -> tuple[sp.csr_matrix, sp.csr_matrix]:
-    """W: the 31-province contiguity; M: row-standardised second-order neighbours (an M ≠ W)."""
+def provinces() -> tuple[sp.csr_matrix, sp.csr_matrix, pd.Index]:
+    """W: the 31-province contiguity; M: row-standardised second-order neighbours (an M ≠ W); the codes."""
     g = contiguity()
     W = sp.csr_matrix(to_sparse(g, g.unique_ids), dtype=float)
     second = sp.csr_matrix(((W @ W) > 0).astype(float))
     second.setdiag(0)
     second.eliminate_zeros()
-    return W, row_std(second)
+    return W, row_std(second), g.unique_ids
 
 
 LATTICE, QUEEN = row_std(grid(7, 7)), row_std(grid(7, 7, queen=True))
-PROVINCES, SECOND_ORDER = provinces()
+PROVINCES, SECOND_ORDER, PROVINCES_IDS = provinces()
 PAIRS = {"lattice M=W": (LATTICE, LATTICE), "lattice M=queen": (LATTICE, QUEEN),
          "provinces M=W": (PROVINCES, PROVINCES), "provinces M=second order": (PROVINCES, SECOND_ORDER)}
 
@@ -357,9 +357,6 @@ def test_moran_residuals_equal_dense(name):
     ref = dense_moran_residuals(y.to_numpy(), np.column_stack([np.ones(n), X.to_numpy()]), W)
     for key, value in ref.items():
         assert res[key] == pytest.approx(value, rel=1e-10), key
-
-
-PROVINCES_IDS = contiguity().unique_ids
 
 
 @pytest.mark.slow

@@ -58,7 +58,7 @@ from ..exceptions import SpatialCCDError
 from .logdet import (EXACT_COLUMNS_BUDGET, EXACT_COLUMNS_MAX, MAX_PROBES, PERMC_SPEC, PROBE_BUDGET, TRACE_TOL,
                      factor, lu_solve, stencil_step)
 
-__all__ = ["SACTraces", "sac_traces"]
+__all__ = ["SACTraces", "sac_traces", "trace_hg"]
 
 #: Columns (unit vectors or probes) per block of sparse solves.
 BLOCK = 256
@@ -156,7 +156,8 @@ def sac_traces(W, M, rho: float, lam: float, ld_w, ld_m, *, exact: bool | None =
         out["GtG"] -= float(sg @ sg) / N
         out["HtH"] -= float(sh @ sh) / N
         out["GtH"] -= float(sg @ sh) / N
-    return SACTraces({key: float(out[key]) for key in KEYS}, f"SAC information: {spectral}; {how}",
+    space = " (on Lee & Yu's (N−1)-dimensional space)" if ld_w.unit_root else ""
+    return SACTraces({key: float(out[key]) for key in KEYS}, f"SAC information{space}: {spectral}; {how}",
                      {key: float(se.get(key, 0.0)) for key in KEYS})
 
 
@@ -193,8 +194,8 @@ def trace_hg(W: sp.csr_matrix, M: sp.csr_matrix, rho: float, lam: float) -> floa
 def _stochastic(ops: _Operators, rho: float, out: dict, se_out: dict, cost: float, trace_tol: float, seed, *,
                 symmetric: bool, allow_exact: bool) -> str | None:
     """tr(HG) by :func:`trace_hg`; tr Ḡ'Ḡ, tr H'H, tr Ḡ'H = tr G², tr H², tr HG + Hutchinson asymmetric
-    parts (module docstring), written into ``out`` (their standard errors into ``se_out``).  Returns the description, or None when N exact
-    solves are cheaper than the probes the tolerance needs (``allow_exact``)."""
+    parts (module docstring), written into ``out`` (their standard errors into ``se_out``).  Returns the
+    description, or None when N exact solves are cheaper than the probes the tolerance needs (``allow_exact``)."""
     W, N = ops.W, ops.W.shape[0]
     out["HG"] = trace_hg(W, ops.M, rho, ops.lam)
     hg_words = "tr(HG) by a 5-point derivative of exact sparse-LU log|I − ρW − λM + (ρλ − s)MW| (rel. error ~2e-10)"
@@ -228,5 +229,5 @@ def _stochastic(ops: _Operators, rho: float, out: dict, se_out: dict, cost: floa
     out.update(GtG=full[0], GtH=full[1], HtH=full[2])
     se_out.update(GtG=se[0], GtH=se[1], HtH=se[2])
     rel = ", ".join(f"{v:.2g}" for v in se / np.maximum(scale, 1e-300))
-    return (f"{hg_words}; tr(Ḡ'Ḡ), tr(Ḡ'H), tr(H'H) = tr(G²), tr(HG), tr(H²) + ½⟨P − P', Q − Q'⟩_F, the latter "
-            f"by Hutchinson, {p} probes (relative s.e. {rel}; requested ≤ {trace_tol:g})")
+    return (f"{hg_words}; tr(Ḡ'Ḡ), tr(Ḡ'H), tr(H'H) = tr(Ḡ²), tr(HḠ), tr(H²) + ½⟨K_a, K_b⟩_F (K_P = P − P'), "
+            f"the latter by Hutchinson, {p} probes (relative s.e. {rel}; requested ≤ {trace_tol:g})")
