@@ -266,3 +266,33 @@ def test_choropleth_by_year_of_city_panel_with_integer_labels():
     fig = maps.choropleth_by_year(data, "v", gdf=yrd, unit="city", k=3, lang="en", overlay="provinces")
     assert len(fig.axes) == 2 and all("overlay" in collections_by_gid(a) for a in fig.axes)
     assert "no_data" not in set().union(*(collections_by_gid(a) for a in fig.axes))
+
+
+def test_quantile_breaks_are_mapclassifys_without_importing_it():
+    """quantile_bins = mapclassify.Quantiles(y, k).bins (mapclassify 2.x, the reference) on continuous data,
+    ties, small samples and k > distinct values; and drawing a quantile map does not import mapclassify
+    (whose import compiles numba kernels for about 2 s)."""
+    import subprocess
+    import sys
+    import warnings
+
+    import mapclassify
+
+    rng = np.random.default_rng(8)
+    cases = [rng.normal(size=500), rng.integers(0, 4, 60).astype(float), np.arange(7.0), rng.uniform(size=3),
+             np.r_[np.zeros(40), rng.uniform(size=10)]]
+    for y in cases:
+        for k in (2, 3, 4, 5, 7, 10):
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore")
+                ref = mapclassify.Quantiles(y, k=k).bins
+                ours = maps.quantile_bins(y, k)
+            np.testing.assert_allclose(ours, ref, rtol=1e-13, atol=1e-15)   # percentile points: 1 ulp apart
+    with pytest.warns(sc.exceptions.DataQualityWarning, match="2 classes"):
+        maps.quantile_bins(np.r_[np.zeros(10), np.ones(10)], 5)
+    code = ("import matplotlib; matplotlib.use('Agg'); import sys, numpy as np, pandas as pd; "
+            "from spatialccd.plots.maps import choropleth; import spatialccd as sc; "
+            "g = sc.provinces(); g['v'] = np.linspace(0, 1, len(g)); choropleth(g, 'v'); "
+            "print('mapclassify' in sys.modules)")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
+    assert out.strip().splitlines()[-1] == "False"

@@ -17,9 +17,10 @@ Overlays.  ``overlay="provinces"`` (or any GeoDataFrame) draws the province bord
 that layer's borders) over the units, e.g. a city map with its provinces; the map keeps
 the extent of its own units.
 
-Class breaks (choropleth): ``scheme="quantiles"`` (mapclassify ``Quantiles``),
-``"natural_breaks"`` (Jenks natural breaks by Fisher's exact optimal method,
-mapclassify ``FisherJenks``: deterministic, unlike the randomly started
+Class breaks (choropleth): ``scheme="quantiles"`` (the breaks of mapclassify ``Quantiles``,
+computed here: importing mapclassify compiles its numba kernels, about 2 s, whenever numba is
+installed — a test checks the two agree), ``"natural_breaks"`` (Jenks natural breaks by Fisher's
+exact optimal method, mapclassify ``FisherJenks``: deterministic, unlike the randomly started
 ``NaturalBreaks``) or ``"user"`` with ``bins`` = upper bounds (e.g. the coordination
 grades 0.1, 0.2, …, 1.0) and optional ``labels`` (e.g. 初级协调).
 """
@@ -30,7 +31,6 @@ import warnings
 from collections.abc import Sequence
 
 import geopandas as gpd
-import mapclassify
 import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
@@ -41,7 +41,7 @@ from matplotlib.patches import Patch
 
 from .._options import Units
 from ..autocorrelation import CLUSTERS
-from ..exceptions import SpatialCCDError
+from ..exceptions import DataQualityWarning, SpatialCCDError
 from ..messages import message
 from ..geo import ALBERS_CHINA, is_national, provinces
 from ..geo import national_extras as extras_layer
@@ -199,8 +199,10 @@ def classify(values: np.ndarray | pd.Series, *, scheme: str = "quantiles", k: in
     if y.size == 0:
         raise SpatialCCDError("no finite values to classify")
     if scheme == "quantiles":
-        upper = mapclassify.Quantiles(y, k=k).bins
+        upper = quantile_bins(y, k)
     elif scheme == "natural_breaks":
+        import mapclassify
+
         with warnings.catch_warnings():  # mapclassify's "Numba not installed" notice
             warnings.filterwarnings("ignore", message="Numba not installed", category=UserWarning)
             upper = mapclassify.FisherJenks(y, k=min(k, np.unique(y).size)).bins
@@ -220,6 +222,19 @@ def classify(values: np.ndarray | pd.Series, *, scheme: str = "quantiles", k: in
         return upper, list(labels)
     lower = np.concatenate([[min(y.min(), upper[0])], upper[:-1]])
     return upper, [f"{lo:.3g} – {hi:.3g}" for lo, hi in zip(lower, upper)]
+
+
+def quantile_bins(y: np.ndarray, k: int) -> np.ndarray:
+    """Upper bounds of k quantile classes: the (100·j/k)-th percentiles, j = 1 … k (linear interpolation),
+    repeated values merged — the classes of mapclassify ``Quantiles(y, k)`` (which warns, as this does,
+    when ties leave fewer than k classes)."""
+    if not (isinstance(k, (int, np.integer)) and k >= 1):
+        raise SpatialCCDError(f"k must be a positive integer, got {k!r}")
+    upper = np.unique(np.percentile(np.asarray(y, dtype=float), np.minimum(100.0 * np.arange(1, k + 1) / k, 100.0)))
+    if upper.size < k:
+        warnings.warn(f"not enough distinct values for {k} quantile classes: {upper.size} classes",
+                      DataQualityWarning, stacklevel=3)
+    return upper
 
 
 def _class_colours(n: int, cmap: str) -> list:
