@@ -179,3 +179,32 @@ def test_report_cuts_long_tables_and_names_the_files():
     assert "<th>u499</th>" in default and "<th>u500</th>" not in default
     with pytest.raises(SpatialCCDError, match="max_rows"):
         render_report(title="t", sections=[sec], settings="", max_rows=0)
+
+
+def test_figures_keep_the_tight_box_computed_once():
+    """Figure.from_matplotlib cuts PNG and SVG to one tight box: the same size as bbox_inches="tight" gives
+    (within a pixel of hinting), with a legend outside the axes kept."""
+    import io
+
+    import matplotlib
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+    from PIL import Image
+
+    from spatialccd.report.html import Figure
+
+    def draw():
+        fig, ax = plt.subplots(figsize=(4, 3))
+        ax.plot([0, 1], [0, 1], label="a long legend entry outside the axes")
+        ax.legend(loc="upper left", bbox_to_anchor=(1.02, 1))
+        ax.set_title("title")
+        return fig
+
+    ref = io.BytesIO()
+    fig = draw()
+    fig.savefig(ref, format="png", dpi=150, bbox_inches="tight")
+    plt.close(fig)
+    ours = Figure.from_matplotlib(draw(), name="f", title="t")
+    a, b = Image.open(ref).size, Image.open(io.BytesIO(ours.png)).size
+    assert abs(a[0] - b[0]) <= 2 and abs(a[1] - b[1]) <= 2 and b[0] > 4 * 150   # the legend is inside the PNG
+    assert ours.svg.lstrip().startswith("<?xml")

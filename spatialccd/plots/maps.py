@@ -36,8 +36,10 @@ import numpy as np
 import pandas as pd
 import shapely
 from matplotlib.axes import Axes
+from matplotlib.collections import PathCollection
 from matplotlib.figure import Figure
 from matplotlib.patches import Patch
+from matplotlib.path import Path as MplPath
 
 from .._options import Units
 from ..autocorrelation import CLUSTERS
@@ -136,10 +138,30 @@ def _upright(inset: gpd.GeoDataFrame, crs) -> gpd.GeoDataFrame:
                             crs=crs)
 
 
+def unit_paths(geoms) -> list[MplPath]:
+    """One compound matplotlib path per geometry: every ring of every part (MOVETO … CLOSEPOLY), the
+    outlines ``GeoDataFrame.plot`` draws, built with shapely's vectorised accessors instead of one
+    ``Patch`` per polygon (geopandas spends about 0.1 ms a polygon there: a second for three yearly maps
+    of 2,850 counties)."""
+    values = geoms.geometry.values if hasattr(geoms, "geometry") else np.asarray(geoms)
+    parts, owner = shapely.get_parts(values, return_index=True)
+    rings, part = shapely.get_rings(parts, return_index=True)
+    xy, ring = shapely.get_coordinates(rings, return_index=True)
+    codes = np.full(len(xy), MplPath.LINETO, dtype=MplPath.code_type)
+    if len(xy):
+        starts = np.r_[0, np.flatnonzero(np.diff(ring)) + 1]
+        codes[starts] = MplPath.MOVETO
+        codes[np.r_[starts[1:] - 1, len(xy) - 1]] = MplPath.CLOSEPOLY
+    cut = np.searchsorted(owner[part[ring]], np.arange(len(values) + 1))
+    return [MplPath(xy[a:b], codes[a:b]) for a, b in zip(cut[:-1], cut[1:])]
+
+
 def _draw(ax: Axes, geoms: gpd.GeoDataFrame, colour: str, gid: str, hatch: str | None = None) -> None:
     if len(geoms):
-        geoms.plot(ax=ax, color=colour, hatch=hatch, **_EDGE)
-        ax.collections[-1].set_gid(gid)
+        coll = PathCollection(unit_paths(geoms), facecolors=colour, edgecolors=_EDGE["edgecolor"],
+                              linewidths=_EDGE["linewidth"], hatch=hatch, gid=gid)
+        ax.add_collection(coll, autolim=True)
+        ax.autoscale_view()
 
 
 def _decorate(ax: Axes, *, lang: str, title: str | None, north_arrow: bool, scale_bar: bool) -> None:

@@ -176,9 +176,11 @@ def build_sections(run, opts) -> list:
     if workers == 1:
         return [STEPS[key].present(run.results[key], run, opts) for key in keys]
     _SHARED = (run, opts)
+    first = sorted(keys, key=lambda k: not STEPS[k].heavy)   # maps and many-panel figures first: shortest wait
     try:
         with ProcessPoolExecutor(workers, mp_context=get_context("fork")) as pool:
-            done = list(pool.map(_present, keys))
+            drawn = dict(zip(first, pool.map(_present, first)))
+        done = [drawn[k] for k in keys]
     except (OSError, BrokenProcessPool, pickle.PicklingError, AttributeError, TypeError):
         done = [(None, "") for _ in keys]   # no worker, or a result that cannot travel back: draw here
     finally:

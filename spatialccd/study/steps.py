@@ -24,13 +24,15 @@ class Step:
     """One analysis: ``compute(ctx) -> result`` and ``present(result, run, opts) -> Section``.
 
     ``table`` is the study-file table that switches it on (default: the step's own key) and
-    ``when(spec) -> bool`` an extra condition (e.g. a key of that table being set).
+    ``when(spec) -> bool`` an extra condition (e.g. a key of that table being set); ``heavy``: its
+    section draws maps or many panels, which the report's worker processes draw first.
     """
 
     compute: Callable
     present: Callable
     table: str | None = None
     when: Callable | None = None
+    heavy: bool = False
 
     def wanted(self, key: str, spec: dict) -> bool:
         """True when the study asks for this step."""
@@ -591,13 +593,13 @@ def present_sdm(r, run, opts):
 STEPS: dict[str, Step] = {
     "data": Step(compute_data, present_data),
     "evaluation": Step(compute_evaluation, present_evaluation),
-    "coordination": Step(compute_coordination, present_coordination),
+    "coordination": Step(compute_coordination, present_coordination, heavy=True),
     "obstacle": Step(compute_obstacle, present_obstacle),
     "weights": Step(compute_weights, present_weights),
-    "lisa": Step(compute_lisa, present_lisa),
+    "lisa": Step(compute_lisa, present_lisa, heavy=True),
     "moran": Step(compute_moran, present_moran),
-    "dagum": Step(compute_dagum, present_dagum),
-    "kde": Step(compute_kde, present_kde),
+    "dagum": Step(compute_dagum, present_dagum, heavy=True),
+    "kde": Step(compute_kde, present_kde, heavy=True),
     "tests": Step(compute_tests, present_tests),
     "sdm": Step(compute_sdm, present_sdm),
 }

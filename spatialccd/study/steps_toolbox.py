@@ -513,10 +513,10 @@ def present_topsis(r: TOPSISStep, run, opts):
 
 STEPS = {
     "markov": Step(compute_markov, present_markov),
-    "hotspots": Step(compute_hotspots, present_hotspots),
-    "bivariate": Step(compute_bivariate, present_bivariate),
+    "hotspots": Step(compute_hotspots, present_hotspots, heavy=True),
+    "bivariate": Step(compute_bivariate, present_bivariate, heavy=True),
     "detector": Step(compute_detector, present_detector),
-    "gwr": Step(compute_gwr, present_gwr),
-    "centrography": Step(compute_centrography, present_centrography),
+    "gwr": Step(compute_gwr, present_gwr, heavy=True),
+    "centrography": Step(compute_centrography, present_centrography, heavy=True),
     "topsis": Step(compute_topsis, present_topsis),
 }
