@@ -134,8 +134,13 @@ def plot_kde_panels(kde: KDEResult, *, kind: str = "surface", regions: Sequence[
     nrows = math.ceil(len(regions) / ncols)
     width, height = (5.5, 4.5) if ncols <= 2 else (4.2, 3.5)
     fig = plt.figure(figsize=figsize or (width * ncols, height * nrows))
+    axes = []
     for i, region in enumerate(regions):
         ax = fig.add_subplot(nrows, ncols, i + 1, projection="3d" if kind == "surface" else None)
         draw(kde, region=region, ax=ax, cmap=cmap)
+        axes.append(ax)
+    if kind == "ridgeline" and ncols > 2 and len({tuple(kde.surface(r)[0]) for r in regions}) == 1:
+        for ax in axes:   # the same years and grid in every panel: label the outer row and column only
+            ax.label_outer()
     fig.tight_layout()
     return fig
