@@ -302,7 +302,7 @@ def _handle(df: pd.DataFrame, policies: Mapping[str, str], *, unit: str, time: s
     work.drop([c for c, p in policies.items() if p == "drop-unit"], unit)
     work.drop([c for c, p in policies.items() if p == "drop-year"], time)
     left = work.grid[list(policies)].isna().stack(future_stack=True)
-    cells = [key for key, v in left.items() if v]
+    cells = list(left.index[left.to_numpy()])
     if cells:
         raise _missing_error(cells, work.why, added, unit, time, where)
     out = work.grid.reset_index()[order]
