@@ -6,7 +6,6 @@ The references are brute-force numpy: the dense great-circle matrix of
 ``spatialccd.weights.great_circle_km`` (haversine, R = 6371.0088 km), thresholded or argsorted
 (stable sort, so ties go by order of the index), and the dense |x_i − x_j| matrix.
 """
-import time
 import tracemalloc
 import warnings
 
@@ -254,17 +253,14 @@ def test_twenty_thousand_points_without_a_dense_matrix():
         W.economic(values)
 
     tracemalloc.start()
-    t0 = time.perf_counter()
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", IslandWarning)  # a few remote points lie beyond 50 km of any other
         band = W.distance(gdf, threshold=50)
     kn = W.distance(gdf, k=8, power=2)
     econ = W.economic(values, k=8)
-    seconds = time.perf_counter() - t0
     peak = tracemalloc.get_traced_memory()[1]
     tracemalloc.stop()
     assert peak < 400e6, f"peak {peak / 1e6:.0f} MB"      # one dense 20,000² float matrix is 3,200 MB
-    assert seconds < 30, f"{seconds:.1f} s"                 # ~2.5 s here; generous for a shared 2-core machine
     for g in (band, kn, econ):
         assert len(g.unique_ids) == n and len(g.isolates) == 0
         assert np.allclose(np.asarray(g.sparse.sum(axis=1)).ravel(), 1.0)

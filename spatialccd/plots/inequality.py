@@ -50,7 +50,7 @@ def dagum_trends(result, *, lang: str | None = None) -> Figure:
             ax.set_ylim(0, 100)
             ax.set_ylabel("%")
             ax.set_title(message("f_contributions", lang))
-            ax.legend(frameon=False, fontsize=7, loc="lower left")
+            ax.legend(frameon=True, framealpha=0.9, fontsize=7, loc="lower left")   # over the stacked areas
             _years_axis(ax, parts.index)
         fig.tight_layout()
     return fig
