@@ -14,7 +14,6 @@ from __future__ import annotations
 import hashlib
 import json
 import os
-import pickle
 import shutil
 import tempfile
 from dataclasses import dataclass, field
@@ -159,12 +158,12 @@ def build_sections(run, opts) -> list:
     Drawing the figures is most of a large study's report time (a county study's maps, densities and
     Gini figures: seconds each), and each step's section is independent of the others: with
     ``[report] workers`` ≠ 1 on Linux they are drawn in forked worker processes (which see the run
-    without copying it) and gathered in order.  Warnings raised there are raised again here; a step that
+    without copying it) and gathered in order; only the finished sections (text, tables, image bytes)
+    travel back, between this package's own processes — no user file is ever unpickled.  Warnings raised there are raised again here; a step that
     fails in a worker is presented again in this process, which raises its error as it would have.
     """
     import warnings
     from concurrent.futures import ProcessPoolExecutor
-    from concurrent.futures.process import BrokenProcessPool
     from multiprocessing import get_context
 
     from .registry import ORDER, STEPS
@@ -181,8 +180,8 @@ def build_sections(run, opts) -> list:
         with ProcessPoolExecutor(workers, mp_context=get_context("fork")) as pool:
             drawn = dict(zip(first, pool.map(_present, first)))
         done = [drawn[k] for k in keys]
-    except (OSError, BrokenProcessPool, pickle.PicklingError, AttributeError, TypeError):
-        done = [(None, "") for _ in keys]   # no worker, or a result that cannot travel back: draw here
+    except Exception:   # no worker (BrokenProcessPool, OSError) or a result that cannot travel back: draw here,
+        done = [(None, "") for _ in keys]   # where any real error is raised as it would have been
     finally:
         _SHARED = ()
     sections = []
