@@ -9,6 +9,7 @@ the line also says what is left on disk.
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 
 from ._version import __version__
@@ -69,5 +70,19 @@ def main(argv: list[str] | None = None) -> int:
         return 2
 
 
+def entry() -> None:
+    """The ``spatialccd`` command: :func:`main`, then a fast exit.
+
+    When the command is done every file is written, renamed into place and closed, so there is nothing
+    left to release: the interpreter's module-by-module teardown of scipy, scikit-learn, numba and
+    matplotlib (about 0.6 s, a twentieth of a county-scale run) is skipped once the output streams are
+    flushed.  :func:`main` itself returns normally, for callers in Python.
+    """
+    code = main()
+    sys.stdout.flush()
+    sys.stderr.flush()
+    os._exit(code)
+
+
 if __name__ == "__main__":
-    raise SystemExit(main())
+    entry()

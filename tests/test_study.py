@@ -413,3 +413,19 @@ def test_weights_keys_for_sparse_distance_and_their_errors(tmp_path):
     with pytest.raises(sc.exceptions.StudyError, match=r"\[weights\] kind = 'distance'.*distance_k") as err:
         run_steps(Study.from_string(bad, source="s.toml"), quiet=True)
     assert (err.value.table, err.value.key) == ("weights", "distance_k")
+
+
+def test_command_exits_fast_with_its_code_and_flushed_output(tmp_path):
+    """`spatialccd` (cli.entry) ends with os._exit after flushing: the exit code and every line printed
+    survive (a bad study file: code 2 and the one-line error; --version: code 0)."""
+    import subprocess
+    import sys
+
+    bad = tmp_path / "bad.toml"
+    bad.write_text('title = "x"\n[data]\ndemo = true\n[weights]\nkind = "queen"\n', encoding="utf-8")
+    cmd = [sys.executable, "-c", "import sys; from spatialccd.cli import entry; sys.argv[0] = 'spatialccd'; entry()"]
+    proc = subprocess.run(cmd + ["run", str(bad), "-o", str(tmp_path / "out")], capture_output=True, text=True)
+    assert proc.returncode == 2
+    assert proc.stderr.startswith("spatialccd: error:") and "[weights] kind" in proc.stderr
+    ok = subprocess.run(cmd + ["--version"], capture_output=True, text=True)
+    assert ok.returncode == 0 and ok.stdout.startswith("spatialccd ")

@@ -24,15 +24,16 @@ class Step:
     """One analysis: ``compute(ctx) -> result`` and ``present(result, run, opts) -> Section``.
 
     ``table`` is the study-file table that switches it on (default: the step's own key) and
-    ``when(spec) -> bool`` an extra condition (e.g. a key of that table being set); ``heavy``: its
-    section draws maps or many panels, which the report's worker processes draw first.
+    ``when(spec) -> bool`` an extra condition (e.g. a key of that table being set); ``cost``: how heavy
+    its section is to draw (0: text and tables, 1: charts, 2: maps, 3: many panels), the report's worker
+    processes start with the heaviest.
     """
 
     compute: Callable
     present: Callable
     table: str | None = None
     when: Callable | None = None
-    heavy: bool = False
+    cost: int = 0
 
     def wanted(self, key: str, spec: dict) -> bool:
         """True when the study asks for this step."""
@@ -593,13 +594,13 @@ def present_sdm(r, run, opts):
 STEPS: dict[str, Step] = {
     "data": Step(compute_data, present_data),
     "evaluation": Step(compute_evaluation, present_evaluation),
-    "coordination": Step(compute_coordination, present_coordination, heavy=True),
+    "coordination": Step(compute_coordination, present_coordination, cost=2),
     "obstacle": Step(compute_obstacle, present_obstacle),
     "weights": Step(compute_weights, present_weights),
-    "lisa": Step(compute_lisa, present_lisa, heavy=True),
+    "lisa": Step(compute_lisa, present_lisa, cost=2),
     "moran": Step(compute_moran, present_moran),
-    "dagum": Step(compute_dagum, present_dagum, heavy=True),
-    "kde": Step(compute_kde, present_kde, heavy=True),
+    "dagum": Step(compute_dagum, present_dagum, cost=1),
+    "kde": Step(compute_kde, present_kde, cost=3),
     "tests": Step(compute_tests, present_tests),
     "sdm": Step(compute_sdm, present_sdm),
 }

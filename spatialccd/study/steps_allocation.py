@@ -518,7 +518,7 @@ def present_convergence(r: ConvergenceStep, run, opts):
 
 STEPS = {
     "dea": Step(compute_dea, present_dea),
-    "mismatch": Step(compute_mismatch, present_mismatch, heavy=True),
+    "mismatch": Step(compute_mismatch, present_mismatch, cost=2),
     "trends": Step(compute_trends, present_trends),
     "regional_means": Step(compute_regional_means, present_regional_means),
     "theil": Step(compute_theil, present_theil),

@@ -513,10 +513,10 @@ def present_topsis(r: TOPSISStep, run, opts):
 
 STEPS = {
     "markov": Step(compute_markov, present_markov),
-    "hotspots": Step(compute_hotspots, present_hotspots, heavy=True),
-    "bivariate": Step(compute_bivariate, present_bivariate, heavy=True),
+    "hotspots": Step(compute_hotspots, present_hotspots, cost=2),
+    "bivariate": Step(compute_bivariate, present_bivariate, cost=2),
     "detector": Step(compute_detector, present_detector),
-    "gwr": Step(compute_gwr, present_gwr, heavy=True),
-    "centrography": Step(compute_centrography, present_centrography, heavy=True),
+    "gwr": Step(compute_gwr, present_gwr, cost=2),
+    "centrography": Step(compute_centrography, present_centrography, cost=2),
     "topsis": Step(compute_topsis, present_topsis),
 }
