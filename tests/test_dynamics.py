@@ -283,8 +283,11 @@ def test_kde_panels_take_more_columns_with_many_groups(panel):
     cols = {round(a.get_position().x0, 3) for a in fig.axes}
     assert len(cols) == 4 and fig.get_figheight() == pytest.approx(3.5 * 4)
     inner = [a for a in fig.axes if a.get_position().x0 > min(cols) + 1e-3]
-    assert inner and all(not any(t.get_visible() for t in a.get_yticklabels()) for a in inner)   # outer labels only
-    assert any(t.get_text() for t in fig.axes[0].get_yticklabels())
+    assert inner and all(not a.get_yticklabels() for a in inner)                 # years on the first column only
+    assert [t.get_text() for t in fig.axes[0].get_yticklabels()][0] == "2012"
+    below = {round(a.get_position().x0, 3) for a in fig.axes[-4:]}              # the last panel of each column
+    assert all(a.get_xlabel() == "D" for a in fig.axes[-4:]) and len(below) == 4
+    assert all(a.get_xlabel() == "" for a in fig.axes[:-4])
     assert len({round(a.get_position().x0, 3) for a in plot_kde_panels(k, kind="ridgeline", regions=["Nation", "G00", "G01"]).axes}) == 2
     with pytest.raises(ValueError, match="ncols"):
         plot_kde_panels(k, ncols=0)

@@ -60,8 +60,10 @@ def plot_kde_surface(kde: KDEResult, *, region: str = NATION, ax: Axes | None = 
 
 
 def plot_kde_ridgeline(kde: KDEResult, *, region: str = NATION, ax: Axes | None = None, cmap: str = CMAP,
-                       overlap: float = 0.6) -> Axes:
-    """One filled curve per year stacked upwards; the tallest curve spans ``1 + overlap`` rows."""
+                       overlap: float = 0.6, year_labels: bool = True) -> Axes:
+    """One filled curve per year stacked upwards; the tallest curve spans ``1 + overlap`` rows.
+
+    ``year_labels=False`` draws no year ticks (a panel beside one that has them, in the same rows)."""
     if overlap < 0:
         raise SpatialCCDError(f"overlap must be non-negative, got {overlap!r}")
     times, grid, Z = kde.surface(region)
@@ -71,9 +73,12 @@ def plot_kde_ridgeline(kde: KDEResult, *, region: str = NATION, ax: Axes | None 
         base = len(times) - 1 - i  # draw the latest year first so earlier ridges sit in front
         ax.fill_between(grid, base, base + curve * scale, color=colour, alpha=0.8, linewidth=0)
         ax.plot(grid, base + curve * scale, color="black", linewidth=0.6)
-    ax.set_yticks(np.arange(len(times)), [str(t) for t in times])
+    if year_labels:
+        ax.set_yticks(np.arange(len(times)), [str(t) for t in times])
+        ax.set_ylabel(kde.time)
+    else:
+        ax.set_yticks([])
     ax.set_xlabel(kde.column)
-    ax.set_ylabel(kde.time)
     ax.set_title(region)
     return ax
 
@@ -134,13 +139,13 @@ def plot_kde_panels(kde: KDEResult, *, kind: str = "surface", regions: Sequence[
     nrows = math.ceil(len(regions) / ncols)
     width, height = (5.5, 4.5) if ncols <= 2 else (4.2, 3.5)
     fig = plt.figure(figsize=figsize or (width * ncols, height * nrows))
-    axes = []
+    # the same years in every panel of a wide grid: years on the first column, the value axis on the last row
+    outer = kind == "ridgeline" and ncols > 2 and len({tuple(kde.surface(r)[0]) for r in regions}) == 1
     for i, region in enumerate(regions):
         ax = fig.add_subplot(nrows, ncols, i + 1, projection="3d" if kind == "surface" else None)
-        draw(kde, region=region, ax=ax, cmap=cmap)
-        axes.append(ax)
-    if kind == "ridgeline" and ncols > 2 and len({tuple(kde.surface(r)[0]) for r in regions}) == 1:
-        for ax in axes:   # the same years and grid in every panel: label the outer row and column only
-            ax.label_outer()
+        draw(kde, region=region, ax=ax, cmap=cmap, **({"year_labels": i % ncols == 0} if outer else {}))
+        if outer and i + ncols < len(regions):   # another panel below: the value axis is labelled there
+            ax.tick_params(labelbottom=False)
+            ax.set_xlabel("")
     fig.tight_layout()
     return fig
