@@ -186,25 +186,29 @@ def cities_case():
 
 
 # --------------------------------------------------------------------------- whole study
-def study_case(nx: int, ny: int, T: int = 15):
-    """The whole county-scale study (benchmarks/county_study.py) through the CLI, report included; the
-    compute steps' share is read from the run log."""
+def study_case(nx: int, ny: int, T: int = 15, *, runs: int = 1):
+    """The whole county-scale study (benchmarks/county_study.py) through the CLI, report included, the best
+    of ``runs`` runs; the compute steps' share is read from that run's log."""
     def ours():
         import re
         import tempfile
 
         from county_study import make
 
+        best = (float("inf"), "")
         with tempfile.TemporaryDirectory() as tmp:
             study = make(Path(tmp) / "study", nx, ny, T)
-            t0 = time.perf_counter()
-            proc = subprocess.run([sys.executable, "-m", "spatialccd.cli", "run", str(study), "-o",
-                                   str(Path(tmp) / "out"), "--quiet"], capture_output=True, text=True,
-                                  env=dict(os.environ, MPLBACKEND="Agg"), timeout=1800)
-            sec = time.perf_counter() - t0
-            if proc.returncode != 0:
-                raise SystemExit(proc.stderr.strip().splitlines()[-1])
-            log = (Path(tmp) / "out" / "run.log").read_text(encoding="utf-8")
+            for _ in range(runs):
+                t0 = time.perf_counter()
+                proc = subprocess.run([sys.executable, "-m", "spatialccd.cli", "run", str(study), "-o",
+                                       str(Path(tmp) / "out"), "--quiet", "--overwrite"], capture_output=True,
+                                      text=True, env=dict(os.environ, MPLBACKEND="Agg"), timeout=1800)
+                sec = time.perf_counter() - t0
+                if proc.returncode != 0:
+                    raise SystemExit(proc.stderr.strip().splitlines()[-1])
+                if sec < best[0]:
+                    best = (sec, (Path(tmp) / "out" / "run.log").read_text(encoding="utf-8"))
+        sec, log = best
         steps = sum(float(x) for x in re.findall(r"done in ([0-9.]+) s", log))
         child = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
         return {"seconds": sec, "steps_seconds": round(steps, 2), "child_peak_mib": round(child, 1)}
@@ -274,8 +278,8 @@ CASES = {
                           "Delaunay graph of 3,025 random points, T=10"),
     "sdm_knn_3025": (lambda: sdm_case(lambda: points_graph("knn", 3025)), "6-nearest-neighbour graph, N=3,025, T=10"),
     "sdm_cities_364": (cities_case, "364 prefecture-level cities, queen contiguity, T=15"),
-    "study_county_2850": (lambda: study_case(57, 50), "whole county-scale study, N=2,850, T=15, report included "
-                                                      "(ours only)"),
+    "study_county_2850": (lambda: study_case(57, 50, runs=3), "whole county-scale study, N=2,850, T=15, report "
+                                                              "included, best of 3 (ours only)"),
     "study_county_20022": (lambda: study_case(142, 141), "whole study, N=20,022, T=15, report included (ours only)"),
     "lisa_3025": (lambda: lisa_case(55, 12), "LISA 55×55 lattice × 12 years × 9,999 permutations"),
     "lisa_30276": (lambda: lisa_case(174, 2), "LISA 174×174 lattice × 12 years × 9,999 permutations "
