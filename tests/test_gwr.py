@@ -126,3 +126,8 @@ def test_coefficient_maps(cross_section):
     df, _ = cross_section
     fig = coefficient_maps(gwr(df, "D", ["x1", "x2"], bw=20), lang="en")
     assert [a.get_title() for a in fig.axes][:2] == ["x1 (bandwidth 20)", "x2 (bandwidth 20)"]
+    for ax in fig.axes[:2]:      # the class legend sits under the map, not over it
+        leg = ax.get_legend()
+        fig.canvas.draw()
+        box, frame = leg.get_window_extent(), ax.get_window_extent()
+        assert box.y1 <= frame.y0 + 1 and leg.get_title().get_text() in ("x1", "x2")

@@ -16,7 +16,7 @@ __all__ = ["coefficient_maps"]
 
 
 def coefficient_maps(result, *, terms: Sequence[str] | None = None, gdf: gpd.GeoDataFrame | None = None,
-                     k: int = 5, ncols: int = 3, panel_size: tuple[float, float] = (4.0, 3.6),
+                     k: int = 5, ncols: int = 3, panel_size: tuple[float, float] = (4.0, 4.4),
                      cmap: str = "RdBu_r", caption: bool = True, lang: str | None = None) -> Figure:
     """One choropleth (quantile classes) of the local estimates per term (default: every
     regressor, not the intercept); the panel title gives the bandwidth and the Monte Carlo p of
@@ -35,6 +35,17 @@ def coefficient_maps(result, *, terms: Sequence[str] | None = None, gdf: gpd.Geo
                 f", p = {result.spatial_variability[t]:.3f})" if t in result.spatial_variability.index else ")")
             choropleth(layer, t, k=min(k, layer[t].nunique()), cmap=cmap, ax=ax, title=title, caption=False,
                        lang=lang)
+            _legend_below(ax)
         if caption:
             _caption(fig, lang)
     return fig
+
+
+def _legend_below(ax) -> None:
+    """Move a map panel's class legend under the map, in two columns (inside, it covers the map of a
+    small panel)."""
+    old = ax.get_legend()
+    handles, title = old.legend_handles, old.get_title().get_text()
+    old.remove()
+    ax.legend(handles=handles, title=title, loc="upper center", bbox_to_anchor=(0.5, 0.0), ncols=2,
+              fontsize="x-small", title_fontsize="small", frameon=False)
