@@ -181,3 +181,28 @@ def test_hot_spot_and_bivariate_maps(w):
     assert labels[0] == "Hot spot (99%)" and "Isolated (no neighbours)" in labels
     fig = bivariate_lisa_maps(bivariate_lisa_by_year(df, "U1", "U2", w, permutations=99, seed=1), lang="en")
     assert fig._suptitle.get_text() == "U1 × W·U2"
+
+
+def test_city_maps_draw_the_province_borders_over_the_cities():
+    """Toolbox maps of city units (hot spots, bivariate LISA, GWR, centre of gravity) take overlay="provinces",
+    as the CCD and LISA maps do, and a study on city shapes passes it (study.steps_toolbox._layers)."""
+    import matplotlib
+    matplotlib.use("Agg")
+    from types import SimpleNamespace
+
+    from spatialccd.geo import cities
+    from spatialccd.plots.hotspots import bivariate_lisa_maps, hot_spot_maps
+    from spatialccd.study.steps_toolbox import _layers
+
+    gdf = cities(province=["32", "33"])
+    g = contiguity(gdf)
+    rng = np.random.default_rng(2)
+    df = pd.DataFrame({"city": np.tile(gdf.index, 2), "year": np.repeat([2020, 2021], len(gdf)),
+                       "v": rng.uniform(size=2 * len(gdf)), "u": rng.uniform(size=2 * len(gdf))})
+    for fig in (hot_spot_maps(hot_spots_by_year(df, "v", g, unit="city", permutations=99, seed=1), gdf=gdf,
+                              overlay="provinces", lang="en"),
+                bivariate_lisa_maps(bivariate_lisa_by_year(df, "v", "u", g, unit="city", permutations=99, seed=1),
+                                    gdf=gdf, overlay="provinces", lang="en")):
+        assert all("overlay" in {c.get_gid() for c in ax.collections} for ax in fig.axes if ax.collections)
+    run = SimpleNamespace(study=SimpleNamespace(spec={"data": {"geometry": "cities"}}), panel=None)
+    assert _layers(SimpleNamespace(geometry=gdf), run) == {"gdf": gdf, "overlay": "provinces"}

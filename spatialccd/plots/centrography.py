@@ -10,7 +10,7 @@ from matplotlib.axes import Axes
 
 from ..centrography import ellipse_boundary
 from ..exceptions import SpatialCCDError
-from .maps import _base, _caption, _draw_context
+from .maps import Overlay, _base, _caption, _draw_context, _overlay_layer
 from .style import resolve_lang, text_style
 
 __all__ = ["gravity_map"]
@@ -18,12 +18,14 @@ __all__ = ["gravity_map"]
 
 def gravity_map(result, *, years: Sequence | None = None, gdf: gpd.GeoDataFrame | None = None,
                 ax: Axes | None = None, zoom: bool = False, caption: bool = True, national_extras: bool = True,
-                lang: str | None = None) -> Axes:
+                overlay: Overlay = None, lang: str | None = None) -> Axes:
     """Province outlines, the ellipse of each year in ``years`` (default: first, middle, last)
     and the path of the centre through every year, with the years labelled.  ``zoom=True``
-    frames the path only (the ellipses then run off the frame)."""
+    frames the path only (the ellipses then run off the frame); ``overlay`` draws other borders on top
+    (``"provinces"`` on a city map)."""
     lang = resolve_lang(lang)
     base = _base(gdf)
+    over = _overlay_layer(overlay, base)
     all_years = list(result.centres.index)
     chosen = sorted({all_years[0], all_years[len(all_years) // 2], all_years[-1]}) if years is None else list(years)
     unknown = [y for y in chosen if y not in all_years]
@@ -34,7 +36,7 @@ def gravity_map(result, *, years: Sequence | None = None, gdf: gpd.GeoDataFrame 
         if ax is None:
             ax = plt.figure(figsize=(7, 5.5)).add_subplot()
         base.plot(ax=ax, color="#f2f2f2", edgecolor="0.6", linewidth=0.3)
-        _draw_context(ax, base, national_extras=national_extras and not zoom, overlay=None)
+        _draw_context(ax, base, national_extras=national_extras and not zoom, overlay=over)
         colours = plt.get_cmap("viridis")
         for i, yr in enumerate(chosen):
             e = result.ellipses.loc[yr]

@@ -9,7 +9,7 @@ from matplotlib.figure import Figure
 from ..exceptions import SpatialCCDError
 from ..geo import provinces
 from ..messages import message
-from .maps import _caption, _grid, choropleth
+from .maps import Overlay, _caption, _grid, choropleth
 from .style import resolve_lang, text_style
 
 __all__ = ["coefficient_maps"]
@@ -17,7 +17,8 @@ __all__ = ["coefficient_maps"]
 
 def coefficient_maps(result, *, terms: Sequence[str] | None = None, gdf: gpd.GeoDataFrame | None = None,
                      k: int = 5, ncols: int = 3, panel_size: tuple[float, float] = (4.0, 4.4),
-                     cmap: str = "RdBu_r", caption: bool = True, lang: str | None = None) -> Figure:
+                     cmap: str = "RdBu_r", caption: bool = True, overlay: Overlay = None,
+                     lang: str | None = None) -> Figure:
     """One choropleth (quantile classes) of the local estimates per term (default: every
     regressor, not the intercept); the panel title gives the bandwidth and the Monte Carlo p of
     spatial variability when it was computed."""
@@ -34,7 +35,7 @@ def coefficient_maps(result, *, terms: Sequence[str] | None = None, gdf: gpd.Geo
             title = f"{t} ({message('bandwidth', lang)} {bw:g}" + (
                 f", p = {result.spatial_variability[t]:.3f})" if t in result.spatial_variability.index else ")")
             choropleth(layer, t, k=min(k, layer[t].nunique()), cmap=cmap, ax=ax, title=title, caption=False,
-                       lang=lang)
+                       overlay=overlay, lang=lang)
             _legend_below(ax)
         if caption:
             _caption(fig, lang)

@@ -15,7 +15,8 @@ from matplotlib.figure import Figure
 from matplotlib.patches import Patch
 
 from ..exceptions import SpatialCCDError
-from .maps import _EDGE, _align, _base, _caption, _decorate, _draw, _draw_context, _grid, lisa_maps_by_year
+from .maps import (_EDGE, Overlay, _align, _base, _caption, _decorate, _draw, _draw_context, _grid, _overlay_layer,
+                   lisa_maps_by_year)
 from .style import NO_DATA_COLOUR, label, resolve_lang, text_style
 
 __all__ = ["HOT_SPOT_COLOURS", "hot_spot_maps", "bivariate_lisa_maps"]
@@ -43,10 +44,12 @@ def _years(frame: pd.DataFrame, years) -> list:
 
 def hot_spot_maps(result, *, years: Sequence | None = None, gdf: gpd.GeoDataFrame | None = None, ncols: int = 3,
                   panel_size: tuple[float, float] = (4.0, 3.4), caption: bool = True, national_extras: bool = True,
-                  lang: str | None = None) -> Figure:
-    """Small multiples of Gi* hot/cold spots by year (one map for a cross-section), one shared legend."""
+                  overlay: Overlay = None, lang: str | None = None) -> Figure:
+    """Small multiples of Gi* hot/cold spots by year (one map for a cross-section), one shared legend;
+    ``overlay`` draws other borders on top (``"provinces"`` on a city map, see :mod:`spatialccd.plots.maps`)."""
     lang = resolve_lang(lang)
     base = _base(gdf)
+    over = _overlay_layer(overlay, base)
     frame = result.frame
     chosen = _years(frame, years)
     with text_style(lang):
@@ -61,7 +64,7 @@ def hot_spot_maps(result, *, years: Sequence | None = None, gdf: gpd.GeoDataFram
             _draw(ax, base[isolated.to_numpy()], "#ffffff", "isolated", "////")
             missing = bins.isna().to_numpy()
             _draw(ax, base[missing], NO_DATA_COLOUR, "no_data")
-            no_data |= bool(missing.any()) | _draw_context(ax, base, national_extras=national_extras, overlay=None)
+            no_data |= bool(missing.any()) | _draw_context(ax, base, national_extras=national_extras, overlay=over)
             _decorate(ax, lang=lang, title=None if year is None else str(year), north_arrow=False, scale_bar=False)
         handles = [Patch(facecolor=c, label=_NAMES[lang][b], **_EDGE) for b, c in HOT_SPOT_COLOURS.items()]
         handles.append(Patch(facecolor="#ffffff", hatch="////", label=_NAMES[lang]["isolated"], **_EDGE))
@@ -77,7 +80,7 @@ def hot_spot_maps(result, *, years: Sequence | None = None, gdf: gpd.GeoDataFram
 
 def bivariate_lisa_maps(result, *, years: Sequence | None = None, gdf: gpd.GeoDataFrame | None = None,
                         ncols: int = 3, caption: bool = True, national_extras: bool = True,
-                        lang: str | None = None) -> Figure:
+                        overlay: Overlay = None, lang: str | None = None) -> Figure:
     """Bivariate LISA cluster maps by year (``result.frame`` indexed by (year, unit)); the title
     names the focal variable and the lagged one."""
     frame = result.frame
@@ -85,6 +88,6 @@ def bivariate_lisa_maps(result, *, years: Sequence | None = None, gdf: gpd.GeoDa
         raise SpatialCCDError("bivariate_lisa_maps needs a by-year result (bivariate_lisa_by_year); "
                               "draw a cross-section with spatialccd.plots.maps.lisa_map(result.frame)")
     fig = lisa_maps_by_year(frame, years=years, gdf=gdf, ncols=ncols, caption=caption,
-                            national_extras=national_extras, lang=lang)
+                            national_extras=national_extras, overlay=overlay, lang=lang)
     fig.suptitle(f"{result.x} × W·{result.y}", fontsize=10)
     return fig

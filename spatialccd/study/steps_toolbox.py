@@ -470,9 +470,10 @@ def compute_topsis(ctx) -> TOPSISStep:
 
 # -- present ---------------------------------------------------------------------------------
 def _layers(r, run) -> dict | None:
-    """Keyword arguments of the map functions: the units' shapes (None: nothing to draw on)."""
+    """Keyword arguments of the map functions: the units' shapes, with the province borders over city units
+    (None: nothing to draw on)."""
     if r.geometry is not None:
-        return {"gdf": r.geometry}
+        return {"gdf": r.geometry, "overlay": "provinces" if run.study.spec["data"]["geometry"] == "cities" else None}
     return {} if run.panel.is_province else None
 
 
