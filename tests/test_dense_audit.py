@@ -367,3 +367,33 @@ def test_moran_residuals_at_n_20000():
     assert_lean(peak)
     assert res["n"] == n and abs(res["z"]) < 5          # no autocorrelation in these residuals
     assert res["E_I"] == pytest.approx(-1 / n, rel=0.2)  # the constant's tr(Q'WQ) = S0/n dominates tr(MW)
+
+
+@pytest.mark.parametrize("queen_m", [False, True])
+def test_sac_polished_search_equals_the_search_on_exact_values(queen_m, monkeypatch):
+    """The SAC/GNS maximum located on the sparse engine's power series and Newton-polished on exact values
+    equals the nested 81-point grid + Brent search on exact values only (the former default), N = 900."""
+    sac_module = importlib.import_module("spatialccd.models.sac")
+    from spatialccd.models.likelihood import LOG2PI
+
+    W = row_std(grid(30, 30))
+    M = row_std(grid(30, 30, queen=True)) if queen_m else W
+    df, ids = simulate_sac(W, M, 4, 3)
+    g, m = from_matrix(W, ids), (from_matrix(M, ids) if queen_m else None)
+    fit = sac(df, "y ~ x1 + x2", g, m=m, unit="unit", effects="individual")
+    assert fit.logdet_method.startswith("splu (exact; located on the power series, Newton-polished")
+    polished = []
+
+    def exact_only(mom, n, tj, ld_w, ld_m):
+        def llc(r, lm):
+            return -n / 2 * (LOG2PI + 1) - n / 2 * np.log(mom.beta_ssr(r, lm)[1] / n) + tj * (ld_w(r) + ld_m(lm))
+        out = sac_module._profile_search(llc, ld_w.bounds, ld_m.bounds)
+        polished.append(sac_module._newton_2d(mom, n, tj, ld_w, ld_m, out[0], out[1]))
+        return out
+
+    monkeypatch.setattr(sac_module, "locate_and_polish", exact_only)
+    old = sac(df, "y ~ x1 + x2", g, m=m, unit="unit", effects="individual")
+    assert abs(fit.rho - old.rho) < 1e-7 and abs(fit.params["lambda"] - old.params["lambda"]) < 1e-7
+    assert fit.llf >= old.llf - 1e-9 * abs(old.llf)
+    assert polished[0] is not None            # Newton from the exact search's answer stays there
+    assert abs(polished[0][0] - fit.rho) < 1e-9 and abs(polished[0][1] - fit.params["lambda"]) < 1e-9
