@@ -185,6 +185,32 @@ def cities_case():
     return ours, peer
 
 
+def sac_case(side: int, T: int = 3):
+    """Two-way SAC (M = W) on a side × side rook lattice: y = (I − 0.4W)⁻¹(Xβ + α_t + (I − 0.3W)⁻¹ε), ours only."""
+    def ours():
+        import pandas as pd
+        import scipy.sparse as sp
+        from scipy.sparse.linalg import splu
+
+        import spatialccd as sc
+
+        g = lattice(side)
+        W = g.sparse.tocsc()
+        N, rng = W.shape[0], np.random.default_rng(11)
+        A, B = (splu(sp.identity(N, format="csc") - c * W) for c in (0.4, 0.3))
+        rows = []
+        for t in range(T):
+            x = rng.standard_normal((N, 2))
+            y = A.solve(x @ np.array([1.0, -0.5]) + rng.standard_normal() + B.solve(0.5 * rng.standard_normal(N)))
+            rows.append(pd.DataFrame({"unit": g.unique_ids, "year": 2000 + t, "y": y, "x1": x[:, 0], "x2": x[:, 1]}))
+        df = pd.concat(rows, ignore_index=True)
+        out = {}
+        sec = timed(lambda: out.update(res=sc.sac(df, "y ~ x1 + x2", g, unit="unit")), repeat=False)
+        return {"seconds": sec, "rho": out["res"].rho, "logdet": out["res"].logdet_method}
+
+    return ours, None
+
+
 # --------------------------------------------------------------------------- whole study
 def study_case(nx: int, ny: int, T: int = 15, *, runs: int = 1):
     """The whole county-scale study (benchmarks/county_study.py) through the CLI, report included, the best
@@ -278,6 +304,7 @@ CASES = {
                           "Delaunay graph of 3,025 random points, T=10"),
     "sdm_knn_3025": (lambda: sdm_case(lambda: points_graph("knn", 3025)), "6-nearest-neighbour graph, N=3,025, T=10"),
     "sdm_cities_364": (cities_case, "364 prefecture-level cities, queen contiguity, T=15"),
+    "sac_lattice_20164": (lambda: sac_case(142), "two-way SAC (M = W), rook lattice 142×142, T=3 (ours only)"),
     "study_county_2850": (lambda: study_case(57, 50, runs=3), "whole county-scale study, N=2,850, T=15, report "
                                                               "included, best of 3 (ours only)"),
     "study_county_20022": (lambda: study_case(142, 141), "whole study, N=20,022, T=15, report included (ours only)"),
