@@ -172,9 +172,10 @@ def build_sections(run, opts) -> list:
     Drawing the figures is most of a large study's report time (a county study's maps, densities and
     Gini figures: seconds each), and each step's section is independent of the others: with
     ``[report] workers`` ≠ 1 on Linux they are drawn in forked worker processes (which see the run
-    without copying it) and gathered in order; only the finished sections (text, tables, image bytes)
-    travel back, between this package's own processes — no user file is ever unpickled.  Warnings raised there are raised again here; a step that
-    fails in a worker is presented again in this process, which raises its error as it would have.
+    without copying it), the heaviest first (``Step.cost``), and gathered in order.  Only the finished
+    sections (text, tables, image bytes) travel back, between this package's own processes: no user
+    file is ever unpickled.  Warnings raised there are raised again here; a step that fails in a
+    worker is presented again in this process, which raises its error as it would have.
     """
     import warnings
     from concurrent.futures import ProcessPoolExecutor
