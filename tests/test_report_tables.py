@@ -208,3 +208,5 @@ def test_figures_keep_the_tight_box_computed_once():
     a, b = Image.open(ref).size, Image.open(io.BytesIO(ours.png)).size
     assert abs(a[0] - b[0]) <= 2 and abs(a[1] - b[1]) <= 2 and b[0] > 4 * 150   # the legend is inside the PNG
     assert ours.svg.lstrip().startswith("<?xml")
+    again = Figure.from_matplotlib(draw(), name="f", title="t")
+    assert again.svg == ours.svg and again.png == ours.png and "<dc:date>" not in ours.svg   # reruns: same files

@@ -49,7 +49,8 @@ class Figure:
         """Render a matplotlib figure to PNG and SVG, then close it.
 
         Both are cut to the figure's tight bounding box plus 0.1 inch (what ``bbox_inches="tight"`` does),
-        computed once for the two: the layout pass behind it costs as much as drawing a large figure.
+        computed once for the two: the layout pass behind it costs as much as drawing a large figure.  The
+        SVG carries no date, so a rerun of a study writes the same files (and the same manifest hashes).
         """
         import matplotlib.pyplot as plt
 
@@ -57,7 +58,8 @@ class Figure:
         try:
             box = fig.get_tightbbox().padded(0.1)
             fig.savefig(png, format="png", dpi=dpi, bbox_inches=box)
-            fig.savefig(svg, format="svg", bbox_inches=box)
+            with plt.rc_context({"svg.hashsalt": "spatialccd"}):   # fixed element ids and no date: reruns, same file
+                fig.savefig(svg, format="svg", bbox_inches=box, metadata={"Date": None})
         finally:
             plt.close(fig)
         return cls(name=name, title=title, png=png.getvalue(), svg=svg.getvalue(), caption=caption)
