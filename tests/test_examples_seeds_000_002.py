@@ -383,3 +383,26 @@ n_draws = 50
     assert any("sdm_regional: warning: region 'North' has only 6 units" in line for line in result.log)
     assert result.tables["sdm_regional"].columns == ["Full sample", "North", "Rest"]
     np.testing.assert_array_equal(result.results["sdm_regional"].regional.dimensions["N"].to_numpy(), [31, 6, 25])
+
+
+def test_robustness_weights_take_the_sparse_distance_and_economic_keys():
+    """[weights] distance_k and economic_k reach the robustness W (seed 002: distance band, economic, nested):
+    the band cut to the k nearest and economic weights to the k nearest in value, as weights.distance /
+    weights.economic build them."""
+    from types import SimpleNamespace
+
+    from spatialccd.panel import PanelData
+    from spatialccd.study.steps_structure import _robustness_graphs
+
+    text = _seed002_text(**{'economic = "gdp_pc"': 'economic = "gdp_pc"\neconomic_k = 5\ndistance_k = 6'})
+    study = Study.from_string(text, base_dir=EXAMPLES)
+    data = pd.read_csv(EXAMPLES / "seed002_digital_health_simulated.csv")
+    panel = PanelData(data, unit="province", time="year")
+    ctx = SimpleNamespace(spec=study.spec, panel=panel, graph=W.contiguity(), source="seed002.toml",
+                          results={"weights": SimpleNamespace(geometry=None)})
+    graphs = _robustness_graphs(ctx)
+    assert (graphs["economic"].cardinalities == 5).all()
+    band6 = W.distance(threshold=1000, k=6)
+    assert (graphs["distance"].sparse != band6.sparse).nnz == 0
+    means = pd.Series(panel.matrix("gdp_pc").mean(axis=1), index=panel.units)
+    assert (graphs["economic"].sparse != W.economic(means, units="labels", k=5).sparse).nnz == 0
