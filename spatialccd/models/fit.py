@@ -34,7 +34,7 @@ from scipy.optimize import minimize_scalar
 from ..exceptions import ConvergenceError, NumericalWarning, SpatialCCDError
 from .design import Design
 from .estimate import FitEstimate
-from .logdet import stencil_step
+from .logdet import five_point, stencil_step
 from .likelihood import (ErrorMoments, LagMoments, Likelihood, error_hessian, error_information, lag_hessian,
                          lag_information)
 
@@ -146,9 +146,7 @@ def _newton(objective, r: float, a: float, b: float, lo: float, hi: float) -> fl
     :func:`maximise`); None when a step leaves [a, b] or l'' >= 0 (then Brent takes over)."""
     for _ in range(8):
         h = stencil_step(r, lo, hi)
-        fm2, fm1, f0, fp1, fp2 = (objective(r + j * h) for j in (-2, -1, 0, 1, 2))
-        g = (fm2 - 8 * fm1 + 8 * fp1 - fp2) / (12 * h)
-        H = (-fm2 + 16 * fm1 - 30 * f0 + 16 * fp1 - fp2) / (12 * h * h)
+        g, H = five_point([objective(r + j * h) for j in (-2, -1, 0, 1, 2)], h)
         if not (np.isfinite(g) and np.isfinite(H) and H < 0):
             return None
         step = -g / H

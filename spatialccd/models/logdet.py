@@ -376,6 +376,13 @@ class SeriesLogDet(_LogDetBase):
 
 
 # --------------------------------------------------------------------------- exact sparse LU
+def five_point(values, h: float) -> tuple[float, float]:
+    """(f', f'') at x from the five values f(x − 2h), f(x − h), f(x), f(x + h), f(x + 2h): the central
+    differences (f₋₂ − 8f₋₁ + 8f₁ − f₂)/12h and (−f₋₂ + 16f₋₁ − 30f₀ + 16f₁ − f₂)/12h², both O(h⁴)."""
+    fm2, fm1, f0, fp1, fp2 = values
+    return (fm2 - 8 * fm1 + 8 * fp1 - fp2) / (12 * h), (-fm2 + 16 * fm1 - 30 * f0 + 16 * fp1 - fp2) / (12 * h * h)
+
+
 def stencil_step(rho: float, lo: float, hi: float) -> float:
     """Step of the 5-point differences at ρ in (lo, hi): h = min(10⁻³, d/256), d the distance to a bound.
 
@@ -488,9 +495,8 @@ class SparseLogDet(_LogDetBase):
         return st[rho]
 
     def _stencil_at(self, rho: float, h: float) -> tuple[float, float, float, float]:
-        fm2, fm1, f0, fp1, fp2 = (self._value(rho + j * h) for j in (-2, -1, 0, 1, 2))
-        d1 = (fm2 - 8 * fm1 + 8 * fp1 - fp2) / (12 * h)
-        d2 = (-fm2 + 16 * fm1 - 30 * f0 + 16 * fp1 - fp2) / (12 * h * h)
+        values = fm2, fm1, _, fp1, fp2 = [self._value(rho + j * h) for j in (-2, -1, 0, 1, 2)]
+        d1, d2 = five_point(values, h)
         d3 = (fp2 - 2 * fp1 + 2 * fm1 - fm2) / (2 * h ** 3)
         return h, d1, d2, d3
 

@@ -53,7 +53,7 @@ from .design import Design, build_design, lag
 from .effects import EffectSpec, Impacts, Multipliers, compute_impacts
 from .fit import check_options, sample_sizes
 from .likelihood import LOG2PI, SACMoments, apply_G, sac_hessian, sac_information
-from .logdet import logdet_for, stencil_step
+from .logdet import five_point, logdet_for, stencil_step
 from .mlresults import SpatialLagMLResults, inverse_information
 from .sactraces import sac_traces
 
@@ -100,13 +100,12 @@ def _newton_2d(mom: SACMoments, n: float, tj: float, ld_w, ld_m, rho: float, lam
     start = np.array([rho, lam])
     for _ in range(30):
         hr, hl = stencil_step(rho, rlo, rhi), stencil_step(lam, llo, lhi)
-        qr = [q(rho + j * hr, lam) for j in (-2, -1, 0, 1, 2)]
-        ql = [q(rho, lam + j * hl) for j in (-2, -1, 0, 1, 2)]
-        g = np.array([(qr[0] - 8 * qr[1] + 8 * qr[3] - qr[4]) / (12 * hr) + tj * ld_w.d1(rho),
-                      (ql[0] - 8 * ql[1] + 8 * ql[3] - ql[4]) / (12 * hl) + tj * ld_m.d1(lam)])
-        cross = (q(rho + hr, lam + hl) - q(rho + hr, lam - hl) - q(rho - hr, lam + hl) + q(rho - hr, lam - hl)) / (4 * hr * hl)
-        H = np.array([[(-qr[0] + 16 * qr[1] - 30 * qr[2] + 16 * qr[3] - qr[4]) / (12 * hr ** 2) + tj * ld_w.d2(rho), cross],
-                      [cross, (-ql[0] + 16 * ql[1] - 30 * ql[2] + 16 * ql[3] - ql[4]) / (12 * hl ** 2) + tj * ld_m.d2(lam)]])
+        qr1, qr2 = five_point([q(rho + j * hr, lam) for j in (-2, -1, 0, 1, 2)], hr)
+        ql1, ql2 = five_point([q(rho, lam + j * hl) for j in (-2, -1, 0, 1, 2)], hl)
+        cross = (q(rho + hr, lam + hl) - q(rho + hr, lam - hl) - q(rho - hr, lam + hl)
+                 + q(rho - hr, lam - hl)) / (4 * hr * hl)
+        g = np.array([qr1 + tj * ld_w.d1(rho), ql1 + tj * ld_m.d1(lam)])
+        H = np.array([[qr2 + tj * ld_w.d2(rho), cross], [cross, ql2 + tj * ld_m.d2(lam)]])
         if not (np.all(np.isfinite(H)) and np.all(np.isfinite(g)) and H[0, 0] < 0 and np.linalg.det(H) > 0):
             return None
         step = -np.linalg.solve(H, g)

@@ -140,7 +140,8 @@ def plot_kde_panels(kde: KDEResult, *, kind: str = "surface", regions: Sequence[
     width, height = (5.5, 4.5) if ncols <= 2 else (4.2, 3.5)
     fig = plt.figure(figsize=figsize or (width * ncols, height * nrows))
     # the same years in every panel of a wide grid: years on the first column, the value axis on the last row
-    outer = kind == "ridgeline" and ncols > 2 and len({tuple(kde.surface(r)[0]) for r in regions}) == 1
+    years = kde.density.groupby("region")[kde.time].agg(lambda t: tuple(sorted(t.unique())))
+    outer = kind == "ridgeline" and ncols > 2 and years.loc[regions].nunique() == 1
     for i, region in enumerate(regions):
         ax = fig.add_subplot(nrows, ncols, i + 1, projection="3d" if kind == "surface" else None)
         draw(kde, region=region, ax=ax, cmap=cmap, **({"year_labels": i % ncols == 0} if outer else {}))

@@ -93,8 +93,8 @@ def _between_matrix(ax, result, lang: str) -> None:
     t = result.within.index[-1]
     image = ax.imshow(gini_matrix(result, t), cmap="viridis")
     groups = [str(g) for g in result.within.columns]
-    ticks = np.arange(len(groups))
-    ax.set_xticks(ticks, groups, rotation=90, fontsize=max(3, min(7, 200 // len(groups))))
-    ax.set_yticks(ticks, groups, fontsize=max(3, min(7, 200 // len(groups))))
+    ticks, size = np.arange(len(groups)), max(3, min(7, 200 // len(groups)))
+    ax.set_xticks(ticks, groups, rotation=90, fontsize=size)
+    ax.set_yticks(ticks, groups, fontsize=size)
     ax.set_title(message("f_between_matrix", lang, time=t))
     ax.figure.colorbar(image, ax=ax, shrink=0.8, label="Gini")

@@ -377,7 +377,8 @@ def _robustness_graph(ctx, entry: str, built: dict):
         econ = W.economic(values, units="labels", k=w["economic_k"])
     except WeightsError as exc:
         raise StudyError(f"{ctx.source}: [weights] economic = {w['economic']!r}: {exc}", table="weights",
-                         key="economic_k" if "economic_k" in str(exc) or "k=" in str(exc) else "economic") from None
+                         key="economic_k" if w["economic_k"] is not None or len(values) > W.DENSE_LIMIT
+                         else "economic") from None
     if entry == "economic":
         return econ
     return W.nested(geographic(w["nested_geo"]), econ, method="convex", phi=w["nested_phi"])
